@@ -1,0 +1,47 @@
+# `make demo`: fresh venv, install, ingest the sample reports, ask a question.
+# `make test`: fresh venv with test extras, run the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+KB_DIR ?= indexes
+QUESTION ?= KV cache quantization for video
+
+.PHONY: demo test install install-dev notebook bench eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# torch is pinned to the local CPU build; an unpinned torch pulls GBs of CUDA wheels.
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev,st]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/kb --kb $(KB_DIR) ingest data/
+	$(BIN)/kb --kb $(KB_DIR) ask "$(QUESTION)" --top-k 5
+
+# pytest exits 5 when it collects nothing; that must fail, not pass.
+test: install-dev
+	$(BIN)/python -m pytest -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+notebook: install-dev
+	$(BIN)/python -m ipykernel install --user --name kb --display-name "kb (.venv)"
+	$(BIN)/pip install -q jupyterlab
+	$(BIN)/jupyter lab notebooks/
+
+eval: install
+	$(BIN)/kb --kb $(KB_DIR) ingest data/
+	$(BIN)/kb --kb $(KB_DIR) eval bench/queries.jsonl
+
+clean:
+	rm -rf $(VENV) $(KB_DIR)/kb.duckdb $(KB_DIR)/gen-* $(KB_DIR)/ingest.lock

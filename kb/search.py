@@ -1,0 +1,275 @@
+"""Query → filters → dense and lexical candidates → fusion → paper-level results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date as Date
+from typing import Any
+
+import duckdb
+import faiss
+import numpy as np
+
+from kb import store
+from kb.embed import Embedder
+from kb.errors import QueryError
+from kb.lexical import LexicalIndex, expand_query
+from kb.parse import SECTION_KEYS
+from kb.vectors import search as dense_search
+
+MODES = ("hybrid", "dense", "lexical")
+RRF_K = 60
+SNIPPET_CHARS = 220
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions applied before the top-k cut."""
+
+    since: Date | None = None
+    until: Date | None = None
+    domains: tuple[str, ...] = ()
+    section: str | None = None
+    where: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.since, self.until, self.domains, self.section, self.where))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One answer: a paper (or a chunk with `--chunks`) and its best passage."""
+
+    paper_id: str
+    title: str
+    date: Date
+    domains: list[str]
+    section: str
+    score: float
+    text: str
+    url: str
+    chunk_id: int
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; dates as `YYYY-MM-DD`."""
+        d = asdict(self)
+        d["date"] = self.date.isoformat()
+        d["score"] = round(self.score, 6)
+        del d["highlights"]
+        return d
+
+
+@dataclass
+class Results:
+    """Hits best first, with conversions for scripts and notebooks."""
+
+    query: str
+    mode: str
+    hits: list[Hit]
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __getitem__(self, i: int) -> Hit:
+        return self.hits[i]
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [h.to_dict() for h in self.hits]
+
+    def to_pandas(self):  # -> pandas.DataFrame; pandas is imported only when asked for
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dicts())
+
+
+def fuse_rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal rank fusion: each list adds 1/(k + rank) to the ids it ranks."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def best_per_paper(scores: dict[int, float], paper_of: dict[int, str]) -> list[tuple[str, int, float]]:
+    """Group chunk scores by paper: (paper_id, best chunk, paper score), best first.
+
+    A paper's score is its best chunk plus a small share of its second best,
+    so a paper matching in two sections edges out one matching in one.
+    """
+    by_paper: dict[str, list[tuple[float, int]]] = {}
+    for cid, s in scores.items():
+        by_paper.setdefault(paper_of[cid], []).append((s, cid))
+    ranked = []
+    for pid, items in by_paper.items():
+        items.sort(reverse=True)
+        score = items[0][0] + (0.25 * items[1][0] if len(items) > 1 else 0.0)
+        ranked.append((pid, items[0][1], score))
+    ranked.sort(key=lambda r: (-r[2], r[0]))
+    return ranked
+
+
+def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Character spans of `text` that match the query's terms, merged and sorted."""
+    lowered = text.lower()
+    spans: list[tuple[int, int]] = []
+    for term in expand_query(query):
+        if len(term) < 2 and not re.match(r"[\u3400-\u9fff]", term):
+            continue
+        start = 0
+        while (i := lowered.find(term, start)) != -1:
+            spans.append((i, i + len(term)))
+            start = i + 1
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """A window of `text` around its densest query matches, with highlight spans inside it."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    spans = highlight_spans(flat, query)
+    if len(flat) <= width:
+        return flat, spans
+    start = 0
+    if spans:
+        # Start where the most matched characters fall inside one window.
+        best, best_cover = 0, -1
+        for s, _ in spans:
+            cover = sum(min(e2, s + width) - s2 for s2, e2 in spans if s2 >= s and s2 < s + width)
+            if cover > best_cover:
+                best, best_cover = s, cover
+        start = max(0, best - width // 5)
+    end = min(len(flat), start + width)
+    piece = ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    offset = 1 if start else 0
+    inside = [(s - start + offset, e - start + offset) for s, e in spans if s >= start and e <= end]
+    return piece, inside
+
+
+class Searcher:
+    """Runs queries against one generation of the indexes and a read-only database."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, index: faiss.Index, lexical: LexicalIndex, embedder: Embedder) -> None:
+        self.con = con
+        self.index = index
+        self.lexical = lexical
+        self.embedder = embedder
+
+    def candidates(self, filters: Filters) -> np.ndarray | None:
+        """Chunk ids allowed by the filters, or None when nothing is filtered."""
+        if not filters.active:
+            return None
+        conds, params = ["TRUE"], []
+        if filters.since:
+            conds.append("p.date >= ?")
+            params.append(filters.since)
+        if filters.until:
+            conds.append("p.date <= ?")
+            params.append(filters.until)
+        if filters.domains:
+            conds.append("list_has_any(p.domains, ?)")
+            params.append([d.lower() for d in filters.domains])
+        if filters.section:
+            if filters.section not in SECTION_KEYS:
+                raise QueryError(f"unknown section {filters.section!r}; use one of {', '.join(SECTION_KEYS)}")
+            conds.append("c.section = ?")
+            params.append(filters.section)
+        sql = f"SELECT c.chunk_id FROM chunks c JOIN papers p USING (paper_id) WHERE {' AND '.join(conds)}"
+        if filters.where:
+            predicate = f"SELECT paper_id FROM papers WHERE ({filters.where})"
+            try:
+                store.check_read_only(predicate)
+            except QueryError:
+                raise QueryError(
+                    f"--where must be one SQL predicate over papers, e.g. \"date = DATE '2026-02-18'\"; got {filters.where!r}"
+                ) from None
+            sql += f" AND c.paper_id IN ({predicate})"
+        try:
+            rows = self.con.execute(sql, params).fetchall()
+        except duckdb.Error as exc:
+            raise QueryError(
+                f"--where {filters.where!r} failed: {str(exc).splitlines()[0]}. {store.describe_tables(self.con)}"
+            ) from None
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def ask(self, query: str, top_k: int = 10, filters: Filters = Filters(), mode: str = "hybrid",
+            chunks: bool = False) -> Results:
+        """Answer `query` with the best `top_k` papers (or chunks)."""
+        if mode not in MODES:
+            raise QueryError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+        if not query.strip():
+            raise QueryError("the query is empty; ask something like `kb ask \"KV cache quantization\"`")
+        if top_k < 1:
+            raise QueryError("--top-k must be at least 1")
+        allowed = self.candidates(filters)
+        # Enough chunks that top_k distinct papers survive grouping.
+        depth = max(100, top_k * 12)
+        rankings: list[list[int]] = []
+        if mode in ("hybrid", "dense"):
+            qvec = self.embedder.embed_query(query)
+            rankings.append([cid for cid, _ in dense_search(self.index, qvec, depth, allowed)])
+        if mode in ("hybrid", "lexical"):
+            rankings.append([cid for cid, _ in self.lexical.search(query, depth, allowed)])
+        scores = fuse_rrf(rankings)
+        if not scores:
+            return Results(query, mode, [])
+        info = self._chunk_info(scores)
+        if chunks:
+            ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:top_k]
+            picks = [(info[cid][0], cid, s) for cid, s in ranked]
+        else:
+            picks = best_per_paper(scores, {cid: v[0] for cid, v in info.items()})[:top_k]
+        return Results(query, mode, self._hits(picks, info, query))
+
+    def similar(self, paper_id: str, top_k: int = 10) -> Results:
+        """Papers whose chunks lie nearest the mean of this paper's chunk vectors."""
+        rows = self.con.execute(
+            "SELECT e.vector FROM chunks c JOIN embeddings e USING (chunk_id) WHERE c.paper_id = ?", [paper_id]
+        ).fetchall()
+        if not rows:
+            raise QueryError(f"no paper {paper_id!r} in this knowledge base; list ids with `kb sql \"SELECT paper_id, title FROM papers\"`")
+        mat = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+        centre = mat.mean(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        others = np.array([r[0] for r in self.con.execute(
+            "SELECT chunk_id FROM chunks WHERE paper_id <> ?", [paper_id]).fetchall()], dtype=np.int64)
+        hits = dense_search(self.index, centre, max(100, top_k * 12), others)
+        scores = dict(hits)
+        info = self._chunk_info(scores)
+        picks = [(pid, cid, 0.0) for pid, cid, _ in best_per_paper(scores, {c: v[0] for c, v in info.items()})[:top_k]]
+        # For neighbours the cosine of the best chunk is the meaningful score.
+        picks = [(pid, cid, scores[cid]) for pid, cid, _ in picks]
+        return Results(paper_id, "similar", self._hits(picks, info, ""))
+
+    def _chunk_info(self, scores: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        rows = self.con.execute(
+            "SELECT chunk_id, paper_id, section, text FROM chunks WHERE list_contains(?, chunk_id)", [list(scores)]
+        ).fetchall()
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def _hits(self, picks: list[tuple[str, int, float]], info: dict[int, tuple[str, str, str]], query: str) -> list[Hit]:
+        if not picks:
+            return []
+        papers = {r[0]: r[1:] for r in self.con.execute(
+            "SELECT paper_id, title, date, domains, url FROM papers WHERE list_contains(?, paper_id)",
+            [[p for p, _, _ in picks]],
+        ).fetchall()}
+        hits = []
+        for pid, cid, score in picks:
+            title, day, domains, url = papers[pid]
+            text, spans = snippet(info[cid][2], query) if query else (re.sub(r"\s+", " ", info[cid][2])[:SNIPPET_CHARS], [])
+            hits.append(Hit(pid, title, day, list(domains), info[cid][1], score, text, url, cid, spans))
+        return hits
