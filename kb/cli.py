@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kb.errors import KBError
+from kb.errors import KBError, NotFoundError
 from kb.kb import KnowledgeBase
 
 app = typer.Typer(
@@ -24,7 +24,7 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -212,6 +212,62 @@ def stats(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> 
     for row in s["per_domain"]:
         domains.add_row(row["domain"], str(row["papers"]))
     out.print(dates, domains)
+
+
+@app.command("eval")
+@friendly
+def eval_(
+    ctx: typer.Context,
+    queries: Path = typer.Argument(..., help="Labelled queries, one JSON object per line."),
+    mode: list[str] = typer.Option(["dense", "lexical", "hybrid"], "--mode", help="Modes to score (repeatable)."),
+    failures: bool = typer.Option(False, "--failures", help="List queries whose best answer is not first."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Score retrieval on a labelled query set: MRR, Recall@5 and nDCG@10 per mode.
+
+    Example: kb eval bench/queries.jsonl
+    """
+    if not queries.is_file():
+        raise NotFoundError(f"no query file at {queries}; pass a JSONL file such as bench/queries.jsonl")
+    scores = _kb(ctx).evaluate(queries, modes=mode)
+    if as_json:
+        _print_json([s.__dict__ for s in scores])
+        return
+    table = Table("mode", "queries", "MRR", "Recall@5", "nDCG@10")
+    for s in scores:
+        table.add_row(s.mode, str(s.queries), f"{s.mrr:.3f}", f"{s.recall:.3f}", f"{s.ndcg:.3f}")
+    out.print(table)
+    if failures:
+        for s in scores:
+            for line in s.failures:
+                out.print(f"{s.mode}: {line}", highlight=False)
+
+
+@app.command()
+@friendly
+def doctor(
+    ctx: typer.Context,
+    repair: bool = typer.Option(False, "--repair", help="Rebuild vectors and indexes from the database."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Check that the database, the vector index and the lexical index agree.
+
+    Example: kb doctor --repair
+    """
+    result = _kb(ctx).doctor(repair=repair)
+    if as_json:
+        _print_json({"ok": result.ok, **result.__dict__})
+    else:
+        for line in result.repaired:
+            out.print(f"[green]repaired:[/] {line}", highlight=False)
+        for line in result.checks:
+            out.print(f"ok: {line}", highlight=False)
+        for line in result.problems:
+            err.print(f"[red]problem:[/] {line}", highlight=False)
+        if result.ok:
+            out.print("The knowledge base is consistent.")
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 def run() -> None:

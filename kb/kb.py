@@ -14,6 +14,9 @@ import duckdb
 from kb import store
 from kb.chunk import DEFAULT_MAX_CHARS
 from kb.embed import DEFAULT_BACKEND, Embedder, Recipe, make_embedder, recipe_of
+from kb.doctor import Checkup, diagnose
+from kb.doctor import repair as repair_kb
+from kb.evaluate import ModeScores, evaluate, load_queries
 from kb.errors import NotFoundError, QueryError, RecipeMismatchError
 from kb.ingest import IngestSummary, ProgressFn, ingest
 from kb.lexical import LexicalIndex
@@ -174,6 +177,25 @@ class KnowledgeBase:
             "generation": gen,
             "schema_version": int(meta.get("schema_version", 0)),
         }
+
+    def evaluate(self, queries_file: str | os.PathLike[str], modes: Iterable[str] = ("dense", "lexical", "hybrid"),
+                 top_k: int = 10) -> list[ModeScores]:
+        """MRR, Recall@5 and nDCG@10 of each mode on a labelled JSONL query set."""
+        queries = load_queries(Path(queries_file))
+        return [
+            evaluate(queries, lambda q, m=mode: [h.paper_id for h in self.ask(q, top_k=top_k, mode=m)], mode)
+            for mode in modes
+        ]
+
+    def doctor(self, repair: bool = False) -> Checkup:
+        """Check that database, vectors and lexical index agree; with `repair`, rebuild what is derivable."""
+        self.close()
+        if not repair:
+            return diagnose(self.layout)
+        meta = self.meta()
+        embedder = self._embedder_for(meta, None, None)
+        self.close()
+        return repair_kb(self.layout, embedder)
 
     # -- internals ---------------------------------------------------------
 

@@ -130,7 +130,8 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        if merged and s <= merged[-1][1]:
+        # `KV` and `Cache` in `KV-Cache` read better as one highlight.
+        if merged and (s <= merged[-1][1] or (s - merged[-1][1] == 1 and text[s - 1] in "- ")):
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
             merged.append((s, e))

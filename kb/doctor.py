@@ -1,0 +1,120 @@
+"""Consistency checks of a knowledge base, and repair of whatever is derivable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kb import store
+from kb.embed import Embedder
+from kb.ingest import prune_generations, write_generation, writer_lock
+from kb.lexical import LexicalIndex
+from kb.paths import Layout
+from kb.vectors import load_index
+
+
+@dataclass
+class Checkup:
+    """What `kb doctor` found; `problems` are sentences a user can act on."""
+
+    checks: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def diagnose(layout: Layout) -> Checkup:
+    """Check schema, recipe, and that database, vectors and lexical index hold the same chunks."""
+    result = Checkup()
+    con = store.connect_read(layout.db)
+    try:
+        version = store.schema_version(con)
+        meta = store.read_meta(con)
+        result.checks.append(f"schema version {version} (current {store.SCHEMA_VERSION})")
+        if version != store.SCHEMA_VERSION:
+            result.problems.append(f"schema version {version} is not the current {store.SCHEMA_VERSION}; run `kb doctor --repair` to migrate")
+            return result
+        if not meta.get("embed_backend"):
+            result.problems.append("no embedding recipe is recorded; rebuild with `kb ingest --rebuild PATH...`")
+            return result
+        dim = int(meta["embed_dim"])
+        chunk_ids = {r[0] for r in con.execute("SELECT chunk_id FROM chunks").fetchall()}
+        vector_ids = {r[0] for r in con.execute("SELECT chunk_id FROM embeddings").fetchall()}
+        bad_size = con.execute("SELECT count(*) FROM embeddings WHERE octet_length(vector) <> ?", [dim * 4]).fetchone()[0]
+    finally:
+        con.close()
+    result.checks.append(f"{len(chunk_ids)} chunks, {len(vector_ids)} stored vectors")
+    if missing := chunk_ids - vector_ids:
+        result.problems.append(f"{len(missing)} chunks have no stored vector; `kb doctor --repair` embeds them")
+    if extra := vector_ids - chunk_ids:
+        result.problems.append(f"{len(extra)} stored vectors belong to no chunk; `kb doctor --repair` removes them")
+    if bad_size:
+        result.problems.append(f"{bad_size} stored vectors are not {dim}-d; `kb doctor --repair` re-embeds them")
+
+    gen = int(meta.get("generation", 0))
+    try:
+        index = load_index(layout.vectors_file(gen))
+        ids = {int(index.id_map.at(i)) for i in range(index.ntotal)} if hasattr(index, "id_map") else set()
+        if index.d != dim:
+            result.problems.append(f"the vector index is {index.d}-d but the recipe says {dim}-d; `kb doctor --repair` rebuilds it")
+        elif ids != chunk_ids:
+            result.problems.append(
+                f"the vector index holds {len(ids)} vectors for {len(chunk_ids)} chunks; `kb doctor --repair` rebuilds it"
+            )
+        else:
+            result.checks.append(f"vector index generation {gen}: {index.ntotal} vectors, one per chunk")
+    except Exception as exc:  # a truncated or foreign file makes FAISS raise RuntimeError or worse
+        result.problems.append(f"the vector index of generation {gen} is missing or unreadable ({_short(exc)}); `kb doctor --repair` rebuilds it")
+    try:
+        lexical = LexicalIndex.load(layout.lexical_file(gen))
+        if set(lexical.chunk_ids.tolist()) != chunk_ids:
+            result.problems.append("the lexical index does not cover the same chunks; `kb doctor --repair` rebuilds it")
+        else:
+            result.checks.append(f"lexical index generation {gen}: {len(lexical.vocab)} terms")
+    except Exception as exc:
+        result.problems.append(f"the lexical index of generation {gen} is missing or unreadable ({_short(exc)}); `kb doctor --repair` rebuilds it")
+    return result
+
+
+def repair(layout: Layout, embedder: Embedder) -> Checkup:
+    """Rebuild what is derivable from the database, without re-parsing any report.
+
+    Vectors missing from the database are embedded from the stored chunk
+    text; the indexes are rebuilt into a new generation and swapped in
+    atomically, like an ingest.
+    """
+    before = diagnose(layout)
+    if before.ok:
+        return before
+    with writer_lock(layout):
+        scratch = layout.root / f".kb.duckdb.{os.getpid()}.tmp"
+        with store.write_copy(layout.db, scratch) as con:
+            meta = store.read_meta(con)
+            dim = int(meta["embed_dim"])
+            con.execute("DELETE FROM embeddings WHERE chunk_id NOT IN (SELECT chunk_id FROM chunks) OR octet_length(vector) <> ?", [dim * 4])
+            todo = con.execute(
+                "SELECT chunk_id, embed_text FROM chunks ANTI JOIN embeddings USING (chunk_id) ORDER BY chunk_id"
+            ).fetchall()
+            if todo:
+                vectors = embedder.embed_passages([t for _, t in todo])
+                store.insert_columns(con, "embeddings", {
+                    "chunk_id": [c for c, _ in todo], "vector": [np.asarray(v, np.float32).tobytes() for v in vectors],
+                })
+            generation = int(meta.get("generation", 0)) + 1
+            store.set_meta(con, {"generation": str(generation)})
+            write_generation(layout, con, generation, dim)
+        store.publish(scratch, layout.db)
+        prune_generations(layout, keep={generation, generation - 1})
+    after = diagnose(layout)
+    after.repaired = [p.split(";")[0] for p in before.problems]
+    return after
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else exc.__class__.__name__)[:120]
