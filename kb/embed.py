@@ -93,7 +93,8 @@ class SentenceTransformerEmbedder:
                 "pass a local model directory or a name available offline"
             ) from None
         self.model = model
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         # E5-family models were trained with these prefixes and lose accuracy without them.
         is_e5 = "e5" in model.lower()
         self._passage_prefix = "passage: " if is_e5 else ""

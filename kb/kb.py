@@ -104,6 +104,7 @@ class KnowledgeBase:
         self.close()
         summary = ingest(self.layout, paths, embedder, max_chars=max_chars, rebuild=rebuild,
                          on_progress=on_progress, wait_seconds=wait_seconds)
+        self._embedder = embedder  # the index now matches it
         return summary
 
     # -- reading -----------------------------------------------------------
@@ -219,23 +220,24 @@ class KnowledgeBase:
             meta = store.read_meta(con)
             gen = int(meta.get("generation", 0))
             embedder = self._embedder_for(meta, None, None)
+            built = Recipe(meta["embed_backend"], meta["embed_model"], int(meta["embed_dim"]))
+            if recipe_of(embedder) != built:
+                raise RecipeMismatchError(
+                    f"{self.layout.root} was built with {built.describe()}, not {recipe_of(embedder).describe()}; "
+                    f"query it with the same embedder or rebuild with `kb --kb {self.layout.root} ingest --rebuild ...`"
+                )
             index = load_index(self.layout.vectors_file(gen))
             lexical = LexicalIndex.load(self.layout.lexical_file(gen))
             self._searcher = Searcher(con, index, lexical, embedder)
         return self._searcher
 
     def _embedder_for(self, meta: dict[str, str], backend: str | None, model: str | None) -> Embedder:
-        built = Recipe(meta["embed_backend"], meta["embed_model"], int(meta["embed_dim"])) if meta.get("embed_backend") else None
-        if self._embedder is not None:
-            if built and recipe_of(self._embedder) != built:
-                raise RecipeMismatchError(
-                    f"{self.layout.root} was built with {built.describe()}, not {recipe_of(self._embedder).describe()}; "
-                    f"query it with the same embedder or rebuild with `kb --kb {self.layout.root} ingest --rebuild ...`"
-                )
-            return self._embedder
-        if backend is None and model is None and built is not None:
-            backend, model = built.backend, built.model
-        self._embedder = make_embedder(backend or DEFAULT_BACKEND, model)
+        """The embedder asked for, else the one given at open, else the one the index was built with."""
+        if backend is not None or model is not None:
+            return make_embedder(backend or DEFAULT_BACKEND, model)
+        if self._embedder is None:
+            built = meta.get("embed_backend")
+            self._embedder = make_embedder(built or DEFAULT_BACKEND, meta.get("embed_model") if built else None)
         return self._embedder
 
 
