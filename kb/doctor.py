@@ -9,7 +9,7 @@ import numpy as np
 
 from kb import store
 from kb.embed import Embedder
-from kb.ingest import prune_generations, write_generation, writer_lock
+from kb.ingest import prune_generations, remove_stale_scratch, write_generation, writer_lock
 from kb.lexical import LexicalIndex
 from kb.paths import Layout
 from kb.vectors import load_index
@@ -92,6 +92,7 @@ def repair(layout: Layout, embedder: Embedder) -> Checkup:
     if before.ok:
         return before
     with writer_lock(layout):
+        remove_stale_scratch(layout)
         scratch = layout.root / f".kb.duckdb.{os.getpid()}.tmp"
         with store.write_copy(layout.db, scratch) as con:
             meta = store.read_meta(con)

@@ -129,6 +129,7 @@ def ingest(
     files = report_files(paths, summary.problems)
     summary.files = len(files)
     with writer_lock(layout, wait_seconds):
+        remove_stale_scratch(layout)
         meta, known_files, known_papers, known_vectors = _current_state(layout, rebuild)
         recipe = recipe_of(embedder)
         if not rebuild:
@@ -244,14 +245,18 @@ def prune_generations(layout: Layout, keep: set[int]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def remove_stale_scratch(layout: Layout) -> None:
+    """Delete database copies left by a writer that was killed; only the lock holder calls this."""
+    for path in layout.root.glob(".kb.duckdb.*.tmp*"):
+        path.unlink(missing_ok=True)
+
+
 def _current_state(layout: Layout, rebuild: bool) -> tuple[dict[str, str], dict[str, str], dict[str, str], set[int]]:
     if rebuild or not layout.db.exists():
         return {}, {}, {}, set()
     con = store.connect_read(layout.db)
     try:
         meta = store.read_meta(con)
-        if store.schema_version(con) < store.SCHEMA_VERSION:
-            return meta, {}, dict(con.execute("SELECT paper_id, content_hash FROM papers").fetchall()), set()
         files = dict(con.execute("SELECT path, sha256 FROM files").fetchall())
         papers = dict(con.execute("SELECT paper_id, content_hash FROM papers").fetchall())
         vectors = {r[0] for r in con.execute("SELECT chunk_id FROM embeddings").fetchall()}

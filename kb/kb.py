@@ -110,8 +110,13 @@ class KnowledgeBase:
     # -- reading -----------------------------------------------------------
 
     def meta(self) -> dict[str, str]:
-        """The recorded recipe, generation and schema version."""
-        return store.read_meta(self._connection())
+        """The recorded recipe, generation and schema version (readable at any schema version)."""
+        self.close()  # DuckDB shares one instance per path; a stale one would show the old file
+        con = store.connect_read(self.layout.db)
+        try:
+            return store.read_meta(con)
+        finally:
+            con.close()
 
     @property
     def recipe(self) -> Recipe:
@@ -210,7 +215,15 @@ class KnowledgeBase:
             ) from None
         if self._con is None or inode != self._opened_inode:
             self.close()
-            self._con = store.connect_read(self.layout.db)
+            con = store.connect_read(self.layout.db)
+            version = store.schema_version(con)
+            if version != store.SCHEMA_VERSION:
+                con.close()
+                raise QueryError(
+                    f"{self.layout.root} has schema version {version}, this kb reads version {store.SCHEMA_VERSION}; "
+                    + ("run `kb doctor --repair` to upgrade it in place" if version < store.SCHEMA_VERSION else "upgrade kb")
+                )
+            self._con = con
             self._opened_inode = inode
         return self._con
 
