@@ -191,6 +191,39 @@ def similar(
 
 @app.command()
 @friendly
+def show(
+    ctx: typer.Context,
+    paper_id: str = typer.Argument(..., help="An arXiv id, e.g. 2602.15772."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Everything known about one paper: metadata, sections, metrics, links, appearances.
+
+    Example: kb show 2602.15772
+    """
+    paper = _kb(ctx).show(paper_id)
+    if as_json:
+        _print_json(paper)
+        return
+    out.print(Text(paper["title"], style="bold cyan"), f"[{paper['paper_id']}]")
+    for key in ("date", "url", "arxiv_url", "read_source", "domains", "model_sizes", "hardware", "code_status", "code_url", "datasets"):
+        value = paper.get(key)
+        if value not in (None, [], ""):
+            out.print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}", highlight=False)
+    for section in paper["sections"]:
+        out.print(f"\n[bold]{section['label']}[/] ({section['section']})")
+        out.print(section["text"], highlight=False, markup=False)
+    if paper["metrics"]:
+        table = Table("benchmark", "metric", "value", "unit", "direction", "baseline", title="metrics")
+        for m in paper["metrics"]:
+            table.add_row(*("" if m[k] is None else str(m[k]) for k in ("benchmark", "metric", "value", "unit", "direction", "baseline")))
+        out.print(table)
+    for link in paper["links"]:
+        out.print(f"  {link['kind']}: {link['url']}", highlight=False)
+    out.print("  featured: " + ", ".join(f"{a['date']} ({Path(a['source_file']).name})" for a in paper["appearances"]), highlight=False)
+
+
+@app.command()
+@friendly
 def stats(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """Papers per date and domain, chunk count, index size and the embedding recipe."""
     s = _kb(ctx).stats()

@@ -152,6 +152,26 @@ class KnowledgeBase:
         columns, rows = store.run_sql(self._connection(), query, params)
         return SQLResult(columns, rows)
 
+    def show(self, paper_id: str) -> dict[str, Any]:
+        """Everything known about one paper: metadata, sections, metrics, links and appearances."""
+        con = self._connection()
+        paper = store.run_sql(con, "SELECT * EXCLUDE (content_hash) FROM papers WHERE paper_id = ?", [paper_id])
+        if not paper[1]:
+            raise NotFoundError(
+                f"no paper {paper_id!r} in this knowledge base; list ids with `kb sql \"SELECT paper_id, title FROM papers\"`"
+            )
+        record: dict[str, Any] = dict(zip(paper[0], paper[1][0]))
+        for key, sql in (
+            ("sections", "SELECT section, label, text FROM sections WHERE paper_id = ? ORDER BY ordinal"),
+            ("metrics", "SELECT benchmark, metric, value, unit, direction, baseline, comparison, evidence "
+                        "FROM metrics WHERE paper_id = ? ORDER BY benchmark NULLS LAST, metric"),
+            ("links", "SELECT kind, url FROM links WHERE paper_id = ? ORDER BY kind, url"),
+            ("appearances", "SELECT date, source_file FROM appearances WHERE paper_id = ? ORDER BY date"),
+        ):
+            columns, rows = store.run_sql(con, sql, [paper_id])
+            record[key] = [dict(zip(columns, r)) for r in rows]
+        return record
+
     def stats(self) -> dict[str, Any]:
         """Counts per date and domain, index sizes and the embedding recipe."""
         con = self._connection()

@@ -23,7 +23,7 @@ def run(*args: str):
 def test_every_command_has_help() -> None:
     result = run("--help")
     assert result.exit_code == 0
-    for command in ["ingest", "ask", "sql", "similar", "stats", "eval"]:
+    for command in ["ingest", "ask", "sql", "similar", "stats", "eval", "show", "doctor"]:
         sub = run(command, "--help")
         assert sub.exit_code == 0, command
         assert "Usage" in sub.output
@@ -123,3 +123,18 @@ def test_eval_prints_every_mode(sample_kb_dir: Path, tmp_path: Path) -> None:
     bad.write_text('{"id": "a"}\n')
     err = run("--kb", str(sample_kb_dir), "eval", str(bad))
     assert err.exit_code == 1 and "bad.jsonl:1" in err.stderr
+
+
+def test_show_a_paper(sample_kb_dir: Path) -> None:
+    result = run("--kb", str(sample_kb_dir), "show", "2602.15772", "--json")
+    assert result.exit_code == 0, result.output
+    paper = json.loads(result.stdout)
+    assert paper["title"].startswith("Understanding vs. Generation")
+    assert [s["section"] for s in paper["sections"]] == ["domain", "contribution", "usage", "innovations", "results"]
+    assert paper["appearances"][0]["date"] == "2026-02-18"
+    assert {"kind": "github", "url": "https://github.com/sen-ye/R3"} in paper["links"]
+    assert any(m["value"] == 0.962 for m in paper["metrics"])
+    text = run("--kb", str(sample_kb_dir), "show", "2602.15772")
+    assert text.exit_code == 0 and "实验效果" in text.stdout and "github.com/sen-ye/R3" in text.stdout
+    missing = run("--kb", str(sample_kb_dir), "show", "0000.00000")
+    assert missing.exit_code == 1 and "no paper '0000.00000'" in missing.stderr
