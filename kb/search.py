@@ -22,6 +22,8 @@ from kb.vectors import search as dense_search
 MODES = ("hybrid", "dense", "lexical")
 RRF_K = 60
 SNIPPET_CHARS = 220
+# The model reads 512 tokens; a longer query only costs tokenizer time.
+MAX_QUERY_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ class Searcher:
         depth = max(100, top_k * 12)
         rankings: list[list[int]] = []
         if mode in ("hybrid", "dense"):
-            qvec = self.embedder.embed_query(query)
+            qvec = self.embedder.embed_query(query[:MAX_QUERY_CHARS])
             rankings.append([cid for cid, _ in dense_search(self.index, qvec, depth, allowed)])
         if mode in ("hybrid", "lexical"):
             rankings.append([cid for cid, _ in self.lexical.search(query, depth, allowed)])

@@ -21,7 +21,10 @@ from kb.parse import parse_report
 from kb.paths import Layout
 
 NEW_DAY = make_report("2026-03-01", [
-    (f"2603.{i:05d}", f"New paper {i}", five_sections(contribution=f"第 {i} 个关于视频量化的新方法。" * 3))
+    (f"2603.{i:05d}", f"New paper {i}", five_sections(
+        contribution=f"第 {i} 个关于视频量化的新方法，通过分组残差编码降低显存占用并保持生成质量。" * 4,
+        innovation=f"方法 {i} 在长序列生成中动态选择比特宽度，兼顾速度与保真度。" * 4,
+    ))
     for i in range(1, 7)
 ])
 
@@ -45,9 +48,17 @@ def _wait_for(predicate, proc: subprocess.Popen, timeout: float = 120.0) -> bool
     return False
 
 
+def _embedding(layout: Layout) -> bool:
+    """The writer holds the lock and has not started writing: it is parsing or embedding."""
+    if not (layout.root / "ingest.lock").exists():
+        return False
+    time.sleep(1.5)
+    return not any(layout.root.glob(".kb.duckdb.*.tmp"))
+
+
 PHASES = {
     # while embedding: the process has started work but written nothing yet
-    "embedding": lambda layout: (layout.root / "ingest.lock").exists() and time.sleep(2.0) is None,
+    "embedding": _embedding,
     # while the database copy is being written
     "database-write": lambda layout: any(layout.root.glob(".kb.duckdb.*.tmp")),
     # while the new generation's indexes are being written
@@ -65,8 +76,9 @@ def test_sigkill_during_ingest_leaves_a_usable_knowledge_base(sample_copy: Path,
     (layout.root / "ingest.lock").unlink(missing_ok=True)
     proc = _start_ingest(sample_copy, reports)
     try:
-        hit = _wait_for(lambda: PHASES[phase](layout), proc)
-        os.kill(proc.pid, signal.SIGKILL)
+        hit = _wait_for(lambda: PHASES[phase](layout), proc) and proc.poll() is None
+        if hit:
+            os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
     assert hit, f"ingest finished before reaching {phase}: {proc.stderr.read().decode()[-500:]}"
