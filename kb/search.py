@@ -257,22 +257,27 @@ class Searcher:
         picks = [(pid, cid, scores[cid]) for pid, cid, _ in picks]
         return Results(paper_id, "similar", self._hits(picks, info, ""))
 
-    def _chunk_info(self, scores: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    def _chunk_info(self, scores: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """(paper_id, section) of each chunk id."""
         rows = self.con.execute(
-            "SELECT chunk_id, paper_id, section, text FROM chunks WHERE list_contains(?, chunk_id)", [list(scores)]
+            "SELECT chunk_id, paper_id, section FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))",
+            [list(scores)],
         ).fetchall()
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        return {r[0]: (r[1], r[2]) for r in rows}
 
-    def _hits(self, picks: list[tuple[str, int, float]], info: dict[int, tuple[str, str, str]], query: str) -> list[Hit]:
+    def _hits(self, picks: list[tuple[str, int, float]], info: dict[int, tuple[str, str]], query: str) -> list[Hit]:
         if not picks:
             return []
         papers = {r[0]: r[1:] for r in self.con.execute(
-            "SELECT paper_id, title, date, domains, url FROM papers WHERE list_contains(?, paper_id)",
+            "SELECT paper_id, title, date, domains, url FROM papers WHERE paper_id IN (SELECT unnest(?::VARCHAR[]))",
             [[p for p, _, _ in picks]],
         ).fetchall()}
+        texts = dict(self.con.execute(
+            "SELECT chunk_id, text FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [[c for _, c, _ in picks]]
+        ).fetchall())
         hits = []
         for pid, cid, score in picks:
             title, day, domains, url = papers[pid]
-            text, spans = snippet(info[cid][2], query) if query else (re.sub(r"\s+", " ", info[cid][2])[:SNIPPET_CHARS], [])
+            text, spans = snippet(texts[cid], query) if query else (re.sub(r"\s+", " ", texts[cid])[:SNIPPET_CHARS], [])
             hits.append(Hit(pid, title, day, list(domains), info[cid][1], score, text, url, cid, spans))
         return hits
