@@ -34,9 +34,9 @@ test: install-dev
 	$(BIN)/python -m pytest -q; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-notebook: install-dev
-	$(BIN)/python -m ipykernel install --user --name kb --display-name "kb (.venv)"
-	$(BIN)/pip install -q jupyterlab
+# JupyterLab started from the venv uses the venv's Python as its kernel.
+notebook: $(BIN)/python
+	$(BIN)/pip install -q -e '.[notebook]'
 	$(BIN)/jupyter lab notebooks/
 
 eval: install
