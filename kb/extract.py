@@ -1,6 +1,6 @@
 """Sections → domain tags, links and paper facts (model sizes, hardware, code, datasets). Pure.
 
-Metric extraction lives in `kb.metrics`; it is re-exported here so ingest has one import.
+Metric extraction lives in `kb.metrics`; it is re-exported here so callers have one import.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.metrics import Metric, extract_metrics
+from kb.metrics import Metric, ascii_bounds, benchmark_names, extract_metrics
 from kb.parse import Paper
 
 __all__ = [
@@ -22,53 +22,80 @@ DOMAIN_TAGS: tuple[str, ...] = (
     "safety", "data",
 )
 
-# Keywords (lower-case regexes; Chinese and English) that map 应用领域 text to tags.
+# Keywords (regexes over lower-cased 应用领域 text; `\b` is an ASCII word boundary) for each tag.
 _DOMAIN_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "llm": ("大语言模型", "大模型", "语言模型", "llm", "nlp", "自然语言", "language model", "文本生成", "推理模型", "大型语言"),
-    "multimodal": ("多模态", "multimodal", "multi-modal", "vlm", "视觉-语言", "视觉语言", "vision-language", "图文", "omni", "全模态"),
-    "vision": ("计算机视觉", "视觉", "图像", "computer vision", "image", "vision", "cv-", "cv ", "医学影像", "视觉理解"),
-    "video": ("视频", "video"),
-    "3d": ("三维", "3d", "几何", "mesh", "网格", "点云", "场景重建"),
-    "robotics": ("机器人", "具身", "robot", "embodied", "操控", "动作分块", "manipulation", "人形"),
-    "agents": ("智能体", "agent", "代理", "agentic"),
-    "rl": ("强化学习", "reinforcement", r"\brl\b", "rlhf", "rlvr", "marl", "grpo", "策略优化"),
-    "code": ("代码", "软件工程", "编程", "code", "software engineering", "程序"),
-    "medical": ("医疗", "医学", "临床", "medical", "clinical", "health", "放射", "病理"),
-    # `(?<!强)`: 强化学习 (reinforcement learning) contains 化学 (chemistry).
-    "science": ("科学", "物理", "(?<!强)化学", "生物", "science", "scientific", "材料", "天文", "蛋白质", "分子"),
-    "audio": ("语音", "音频", "audio", "speech", "音乐", "声音"),
-    "efficiency": ("量化", "压缩", "高效", "加速", "推理优化", "效率", "剪枝", "稀疏", "efficient", "compression",
-                   "quantization", "系统优化", "显存", "kv cache", "kv-cache", "蒸馏"),
-    "evaluation": ("评估", "评测", "基准", "benchmark", "evaluation", "测评"),
-    "theory": ("理论", "可解释", "theory", "interpretab", "表示学习", "优化理论", "扩展定律", "scaling law"),
-    "generation": ("生成", "generation", "generative", "aigc", "扩散模型", "diffusion"),
-    "retrieval": ("检索", "rag", "retrieval", "搜索", "search", "信息检索", "推荐"),
-    "ecommerce": ("电商", "电子商务", "e-commerce", "ecommerce", "零售", "商品"),
-    "safety": ("安全", "safety", "alignment", "越狱", "jailbreak", "隐私", "说服", "偏见", "价值对齐"),
-    "data": ("数据集", "数据筛选", "数据选择", "数据效率", "dataset", "data selection", "数据合成", "数据构建", "训练数据"),
+    "llm": ("大语言模型", "大模型", "语言模型", "大型语言", r"\bllms?\b", r"mllm", r"\bnlp\b", "自然语言",
+            "language models?", "文本生成", "推理模型"),
+    "multimodal": ("多模态", "跨模态", "全模态", "multi-?modal", r"\bvlms?\b", r"\bvlas?\b", r"\bmllms?\b", "视觉-?语言",
+                   "vision-language", "图文", r"\bomni", "视听"),
+    "vision": ("计算机视觉", "视觉", "图像", "影像", "computer vision", r"\bimages?\b", r"\bvision\b", r"\bcv\b"),
+    "video": ("视频", r"\bvideos?\b"),
+    "3d": ("三维", r"\b3d\b", "几何", r"\bmesh", "网格", "点云", "场景重建", "point cloud"),
+    "robotics": ("机器人", "具身", r"\brobot", "embodied", "操控", "人形", "manipulation", "humanoid"),
+    "agents": ("智能体", r"\bagent", "代理"),
+    "rl": ("强化学习", "reinforcement", r"\brl\b", r"\brlhf\b", r"\brlvr\b", r"\bmarl\b", r"\bgrpo\b", r"\bppo\b", "策略优化"),
+    "code": ("代码", "软件工程", "编程", r"\bcode\b", r"\bcoding\b", "software engineering", "程序"),
+    "medical": ("医疗", "医学", "临床", "放射", "病理", r"\bmedical", r"\bclinical", r"\bhealth"),
+    # 强化学习 contains 化学 (chemistry) and 计算社会科学 is not natural science.
+    "science": ("(?<!社会)科学", "物理", "(?<!强)化学", "生物", "材料", "天文", "蛋白质", "分子",
+                r"\bscientific\b", r"(?<!social )\bscience\b"),
+    "audio": ("语音", "音频", "音乐", "声音", r"\baudio\b", r"\bspeech\b", r"\bmusic\b", r"\basr\b", r"\btts\b"),
+    "efficiency": ("量化", "压缩", "高效", "加速", "推理优化", "效率", "剪枝", "稀疏注意力", "稀疏化", "显存",
+                   "kv.?cache", "蒸馏", r"\befficien", "compression", "quantization", "pruning", "系统优化"),
+    "evaluation": ("评估", "评测", "基准", "测评", r"\bbenchmark", r"\bevaluation\b"),
+    "theory": ("理论", "可解释", r"\btheor", "interpretab", "扩展定律", "scaling law"),
+    # 检索增强生成 (RAG) is retrieval, not generation.
+    "generation": ("(?<!增强)生成", "(?<!augmented )generation", "generative", r"\baigc\b", "扩散模型", r"\bdiffusion\b",
+                   "文生图", "text-to-"),
+    "retrieval": ("检索", r"\brag\b", "retrieval", "搜索", r"\bsearch\b", "推荐", "信息获取", "information seeking"),
+    "ecommerce": ("电商", "电子商务", "e-?commerce", "零售", "商品"),
+    # Modality alignment (视觉-语言对齐, 表示对齐) is not value alignment.
+    "safety": ("安全", r"(?<!语言)(?<!模态)(?<!图文)(?<!表示)(?<!language )对齐", r"(?<!language )(?<!modal )\balignment\b",
+               r"\bsafety\b", "越狱", "jailbreak", "隐私", "偏见", "privacy", r"\bbias\b"),
+    "data": ("数据集", "数据筛选", "数据选择", "数据效率", "数据合成", "数据构建", "数据工程", "训练数据",
+             r"\bdatasets?\b", "data selection", "data curation", "data efficiency"),
 }
+_DOMAIN_RES = {tag: re.compile(ascii_bounds("|".join(words))) for tag, words in _DOMAIN_KEYWORDS.items()}
 
-_DOMAIN_RES = {tag: re.compile("|".join(words)) for tag, words in _DOMAIN_KEYWORDS.items()}
-_URL_RE = re.compile(r"https?://[^\s<>\"'（）()\[\]，。、；]+")
+_URL_RE = re.compile(r"https?://[^\s<>\"'（）()\[\]{}，。、；：！？`]+")
 _TRAILING = ".,;:!?。，；：！？)）]】>*_`'\""
-_SIZE_RE = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s?([BMT])(?![A-Za-z])")
-_SIZE_CONTEXT_RE = re.compile(r"参数|parameters?|params|模型|model|激活|MoE|-\d+(?:\.\d+)?[BMT]\b", re.I)
+# "GitHub: owner/repo" written without the host.
+_GITHUB_SLUG_RE = re.compile(r"GitHub\s*[:：]\s*([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9])", re.I)
+_CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org", "anonymous.4open.science", "codeberg.org")
+
+_PARAM_SIZE_RE = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s?([BMT])(?![A-Za-z0-9])")
+_CN_SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|千亿|亿)\s*(?:参数|个参数|parameters)")
+_SIZE_CONTEXT_RE = re.compile(r"参数|parameters?|params|模型|models?|激活|MoE|Dense|版本|规模|尺寸|scale|size", re.I)
 _HARDWARE: tuple[tuple[str, str], ...] = (
-    (r"\bRTX\s?(\d{4})\b", "RTX {0}"), (r"\bH100\b", "H100"), (r"\bH200\b", "H200"), (r"\bH800\b", "H800"),
-    (r"\bH20\b", "H20"), (r"\bA100\b", "A100"), (r"\bA800\b", "A800"), (r"\bA6000\b", "A6000"),
-    (r"\bL40S?\b", "L40"), (r"\bV100\b", "V100"), (r"\bB200\b", "B200"), (r"\bGB200\b", "GB200"),
-    (r"\bTPU\s?v?\d*\b", "TPU"), (r"昇腾|Ascend", "Ascend"), (r"摩尔线程|Moore Threads", "Moore Threads"),
-    (r"Jetson", "Jetson"), (r"消费级\s*(?:GPU|显卡)|consumer[- ]grade GPU|consumer GPU", "consumer GPU"),
-    (r"Apple\s?M\d|Mac(?:Book)?", "Apple silicon"),
+    (r"\b(?:RTX|GTX)\s?(\d{4})(?:\s?Ti)?\b", "RTX {0}"), (r"\bGH200\b", "GH200"), (r"\bGB200\b", "GB200"),
+    (r"(?<![A-Za-z0-9])H100\b", "H100"), (r"(?<![A-Za-z0-9])H200\b", "H200"), (r"(?<![A-Za-z0-9])H800\b", "H800"),
+    (r"(?<![A-Za-z0-9])H20\b", "H20"), (r"(?<![A-Za-z0-9])A100\b", "A100"), (r"(?<![A-Za-z0-9])A800\b", "A800"),
+    (r"\bA6000\b", "A6000"), (r"\bL40S?\b", "L40"), (r"\bL20\b", "L20"), (r"\bV100\b", "V100"),
+    (r"(?<![A-Za-z0-9])B200\b", "B200"), (r"\bTPU", "TPU"), (r"昇腾|\bAscend\b", "Ascend"),
+    (r"摩尔线程|\bMoore Threads\b", "Moore Threads"), (r"寒武纪|\bCambricon\b", "Cambricon"), (r"\bJetson\b", "Jetson"),
+    (r"消费级\s*(?:GPU|显卡)|\bconsumer[- ](?:grade )?GPUs?\b", "consumer GPU"),
+    (r"\bApple\s?M\d\b|\bMacBook\b", "Apple silicon"),
 )
-_RELEASED_RE = re.compile(r"(?<!将)(?<!计划)(?:代码|模型|权重|数据集?|资源|框架|工具)[^。；\n]{0,12}(?:已|均已|已经|全部)?开源|已开源|已发布|开源了|公开了|released|open-sourced|publicly available", re.I)
-_PROMISED_RE = re.compile(r"将(?:会)?(?:开源|发布|公开)|计划开源|即将开源|承诺开源|will (?:be )?(?:release|open-source|made publicly)", re.I)
-_DATASET_RE = re.compile(r"在\s*\**([A-Z][A-Za-z0-9+\-_.]*(?:[ -][A-Z0-9][A-Za-z0-9+\-_.]*){0,2})\**\s*(?:基准|数据集|测试集|benchmark|上|中|等)")
+_HARDWARE_RES = tuple((re.compile(ascii_bounds(p), re.I), name) for p, name in _HARDWARE)
+_CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|仓库|框架|工具包?|资源|实现|code|weights|models?|repo(?:sitory)?)"
+_NEGATED_RE = re.compile(r"未|没有|无(?!需)|不|闭源|\bnot\b", re.I)
+_PROMISED_RE = re.compile(
+    r"(?:将|计划|即将|拟|承诺|预计)[^。；\n]{0,24}?(?:开源|公开|发布|released?)|接收后[^。；\n]{0,12}?(?:开源|公开|发布)"
+    r"|will (?:be )?(?:release|open-source|made (?:publicly )?available|available)|to be released|coming soon",
+    re.I,
+)
+_RELEASED_RE = re.compile(
+    rf"{_CODE_WORDS}[^。；\n]{{0,48}}?(?:已|均已|已经|均|全部)\s*(?:在\s*[^。；\n]{{1,20}}?)?(?:开源|公开|发布|released)"
+    rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|开源了{_CODE_WORDS}|公开了{_CODE_WORDS}"
+    rf"|{_CODE_WORDS} (?:is|are) (?:publicly )?(?:available|released)"
+    r"|open-sourced|code is available",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
 class Link:
-    """A URL that belongs to a paper, with what kind of page it is."""
+    """A URL that belongs to a paper: "paper", "arxiv_abs", "arxiv_pdf", "github", "project" or "other"."""
 
     kind: str
     url: str
@@ -76,33 +103,33 @@ class Link:
 
 @dataclass(frozen=True)
 class PaperFacts:
-    """Facts mentioned in a paper's text that are handy in SQL."""
+    """Facts stated in a paper's text that are handy in SQL filters."""
 
     model_sizes: list[str]
     hardware: list[str]
-    code_status: str
+    code_status: str  # "released" | "promised" | "not stated"
     code_url: str | None
     datasets: list[str]
 
 
 def extract_domains(text: str) -> list[str]:
-    """Controlled-vocabulary tags for an 应用领域 text, in `DOMAIN_TAGS` order.
-
-    Example: extract_domains("计算机视觉 - 自回归长视频生成") == ["vision", "video", "generation"]
-    """
+    """Controlled-vocabulary tags for an 应用领域 text, in `DOMAIN_TAGS` order, each once."""
     lowered = text.lower()
     return [tag for tag in DOMAIN_TAGS if _DOMAIN_RES[tag].search(lowered)]
 
 
 def extract_links(paper: Paper) -> list[Link]:
-    """The paper page, arXiv abs/pdf, and every URL found in the sections, each once."""
+    """The paper page, arXiv abs/pdf, then every URL found in the sections, each once."""
     pid = paper.paper_id
     links = [Link("paper", paper.url), Link("arxiv_abs", f"https://arxiv.org/abs/{pid}"),
              Link("arxiv_pdf", f"https://arxiv.org/pdf/{pid}")]
     seen = {link.url for link in links}
     for section in paper.sections:
-        for m in _URL_RE.finditer(section.text):
-            url = m.group().rstrip(_TRAILING)
+        found = [m.group().rstrip(_TRAILING) for m in _URL_RE.finditer(section.text)]
+        found += [f"https://github.com/{m.group(1)}" for m in _GITHUB_SLUG_RE.finditer(section.text)
+                  if "://" not in section.text[m.start():m.end() + 8]]
+        for url in found:
+            url = _canonical_url(url)
             if url in seen or len(url) < 12:
                 continue
             seen.add(url)
@@ -110,47 +137,82 @@ def extract_links(paper: Paper) -> list[Link]:
     return links
 
 
+def _canonical_url(url: str) -> str:
+    # The paper's own arXiv pages are already listed under their canonical form.
+    return re.sub(r"^http://", "https://", url).rstrip("/")
+
+
 def _link_kind(url: str) -> str:
     host = url.split("/")[2].lower() if url.count("/") >= 2 else ""
-    if host.endswith("github.com") or host.endswith("gitlab.com"):
-        return "github" if "github" in host else "code"
-    if host.endswith("huggingface.co"):
-        return "huggingface"
-    if host.endswith("arxiv.org"):
-        return "arxiv"
-    return "project" if host.endswith("github.io") or "project" in url.lower() else "other"
+    if host in ("github.com", "www.github.com"):
+        return "github"
+    if host.endswith("github.io") or "project" in url.lower() or host.startswith("sites."):
+        return "project"
+    return "other"
 
 
 def extract_facts(paper: Paper) -> PaperFacts:
     """Model sizes, hardware, code availability and datasets named in the paper's sections."""
-    text = "\n".join(s.text for s in paper.sections)
-    plain = text.replace("**", "")
-    sizes: list[str] = []
-    for m in _SIZE_RE.finditer(plain):
-        window = plain[max(0, m.start() - 20) : m.end() + 12]
-        if _SIZE_CONTEXT_RE.search(window) or plain[max(0, m.start() - 1) : m.start()] == "-":
-            size = f"{m.group(1)}{m.group(2)}"
-            if size not in sizes:
-                sizes.append(size)
-    hardware: list[str] = []
-    for pattern, name in _HARDWARE:
-        for m in re.finditer(pattern, plain, re.I if name in {"consumer GPU", "Jetson"} else 0):
-            label = name.format(*m.groups()) if m.groups() else name
-            if label not in hardware:
-                hardware.append(label)
-    code_url = next((l.url for l in extract_links(paper) if l.kind in {"github", "code"}), None)
-    if code_url or _RELEASED_RE.search(plain):
-        status = "released"
-    elif _PROMISED_RE.search(plain):
-        status = "promised"
-    else:
-        status = "not stated"
-    datasets: list[str] = []
-    for m in _DATASET_RE.finditer(plain):
-        name = m.group(1).strip(" -.")
-        if len(name) > 1 and not re.fullmatch(r"[A-Z]?\d+(?:\.\d+)?[A-Z]?", name) and name not in datasets:
-            datasets.append(name)
-    for metric in extract_metrics(paper):
-        if metric.benchmark and metric.benchmark not in datasets:
-            datasets.append(metric.benchmark)
-    return PaperFacts(sizes, hardware, status, code_url, datasets)
+    plain = re.sub(r"\*\*|`|\$", "", "\n".join(s.text for s in paper.sections))
+    code_url = next((link.url for link in extract_links(paper)
+                     if any(link.url.split("/")[2].lower().endswith(h) for h in _CODE_HOSTS)), None)
+    return PaperFacts(
+        model_sizes=_model_sizes(plain),
+        hardware=_unique(name.format(*m.groups()) for rx, name in _HARDWARE_RES for m in rx.finditer(plain)),
+        code_status=_code_status(plain, code_url),
+        code_url=code_url,
+        datasets=_datasets(paper),
+    )
+
+
+def _model_sizes(text: str) -> list[str]:
+    sizes = []
+    for m in _PARAM_SIZE_RE.finditer(text):
+        window = text[max(0, m.start() - 16):m.end() + 20]
+        # A size counts when it names parameters: Qwen2.5-7B, 744B参数, 80B MoE; 1.5TB or 8B tokens do not.
+        if re.match(r"\s?(?:tokens?|tok|词元|token)", text[m.end():], re.I):
+            continue
+        if text[max(0, m.start() - 1):m.start()] in ("-", "/") or _SIZE_CONTEXT_RE.search(window):
+            sizes.append(_size_label(float(m.group(1)), m.group(2)))
+    for m in _CN_SIZE_RE.finditer(text):
+        billions = float(m.group(1)) * {"亿": 0.1, "千亿": 100, "万亿": 10_000}[m.group(2)]
+        sizes.append(_size_label(billions / 1000, "T") if billions >= 1000 else _size_label(billions, "B"))
+    return _unique(sizes)
+
+
+def _size_label(value: float, unit: str) -> str:
+    return f"{value:g}{unit}"
+
+
+def _code_status(text: str, code_url: str | None) -> str:
+    promised = False
+    for clause in re.split(r"[。；;\n]", text):
+        if not re.search(r"开源|公开|发布|releas|available|open-source", clause, re.I):
+            continue
+        if _PROMISED_RE.search(clause):
+            promised = True
+        elif (m := _RELEASED_RE.search(clause)) and not _NEGATED_RE.search(clause[max(0, m.start() - 3):m.end()]):
+            # Negation counts only next to the claim: "代码已开源（链接未显示）" is still released.
+            return "released"
+    if code_url:
+        return "released"
+    return "promised" if promised else "not stated"
+
+
+def _datasets(paper: Paper) -> list[str]:
+    names: list[str] = []
+    for key in ("results", "contribution"):
+        section = paper.section(key)
+        if section is not None:
+            names += benchmark_names(section.text)
+    names += [m.benchmark for m in extract_metrics(paper) if m.benchmark]
+    # The paper's own method (OmniSIFT, A-RAG) is not a dataset; its own benchmark (HY3D-Bench) is.
+    own = re.split(r"[:：]", paper.title)[0].strip().lower()
+    return _unique(n for n in names if n.lower() != own or re.search(r"bench|gym|qa|set|eval|data", n, re.I))
+
+
+def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)

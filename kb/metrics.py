@@ -1,9 +1,12 @@
 """Reported figures in a paper's results (and contribution) text → `Metric` rows. Pure.
 
-Rule-based: a number becomes a metric unless it is part of a name
-(GPT-5.2, RTX 4090, Qwen2.5-7B, v4.0), a year, a count of things
-(5 个基准), a model size (8B) or a context length (200K). The benchmark,
-metric name, direction and baseline come from the words around it.
+Rule-based. Every number is a candidate; it becomes a figure unless it is part of a
+name (GPT-5.2, RTX 4090, Qwen2.5-7B, v4.0, pass@1, 20-Entropy), a year or date, an
+arXiv id, a count (5 个基准, 700 帧), a model size or context length (8B, 32k), a
+hardware capacity (A100（80GB）), a setting (N=4, 1:11, 75°) or a bare integer with
+nothing that marks it as a score. Benchmark, metric, direction, baseline and
+comparison come from the words around the figure, the bullet's bold label and the
+labels of the bullets it is nested in.
 """
 
 from __future__ import annotations
@@ -13,45 +16,15 @@ from dataclasses import dataclass
 
 from kb.parse import Paper
 
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_FIGURE_RE = re.compile(
-    rf"(?P<qual>约|超过|高达|仅|近|接近|最高|逾|<|>|≈|~|≤|≥|＜|＞)?\s*"
-    rf"(?P<num>{_NUM})(?:\s*(?:-|~|–|至|到)\s*(?P<upper>{_NUM}))?\s*"
-    r"(?P<unit>%|％|个百分点|倍|x(?![A-Za-z])|×|ms|毫秒|秒|s(?![A-Za-z])|FPS|fps|GB|MB|TB|小时|分(?![类布析子钟])|pp(?![A-Za-z]))?"
-)
-_UNITS = {"%": "%", "％": "%", "个百分点": "pp", "pp": "pp", "倍": "x", "x": "x", "×": "x", "ms": "ms",
-          "毫秒": "ms", "秒": "s", "s": "s", "FPS": "FPS", "fps": "FPS", "GB": "GB", "MB": "MB", "TB": "TB",
-          "小时": "h", "分": "points"}
-# Words after a bare number that make it a count or a size, not a measurement.
-_COUNT_AFTER_RE = re.compile(r"^\s*(?:[个次种项类篇名位轮层张块台条份组款家倍]?[+]?\s*(?:个|次|种|项|类|篇|名|位|轮|层|张|块|台|条|份|组|款|家|年|月|日|天|周|万|亿|千|百|帧|步|维|路|阶段|卡)|[KkMBTG](?![a-zA-Z])|[A-Za-z])")
-_NAME_BEFORE_RE = re.compile(r"(?:[A-Za-z][\w+]*[-_.]?|[\w.]*[A-Za-z][-_.]|@|v|V|#|/)$")
-_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9+\-_.]*)\s$")
-_METRICS: tuple[tuple[str, str], ...] = (
-    (r"pass@\d+", "pass@k"), (r"准确率|正确率|精度|精确度|accuracy|\bacc\b", "accuracy"),
-    (r"成功率|success rate|\bSR\b", "success rate"), (r"\bPSNR\b", "PSNR"), (r"\bSSIM\b", "SSIM"),
-    (r"\bLPIPS\b", "LPIPS"), (r"\bFVD\b", "FVD"), (r"\bFID\b", "FID"), (r"\bFPSD\b", "FPSD"),
-    (r"\bF1\b|F1 ?分数", "F1"), (r"\bAUC\b", "AUC"), (r"\bAUV\b", "AUV"), (r"\bBLEU\b", "BLEU"),
-    (r"\bROUGE", "ROUGE"), (r"\bmAP\b", "mAP"), (r"\bIoU\b", "IoU"), (r"Spearman|相关系数|相关性", "correlation"),
-    (r"困惑度|perplexity|\bPPL\b", "perplexity"), (r"胜率|win rate", "win rate"), (r"循环率|\bLR\b", "loop rate"),
-    (r"加速|speed-?up|提速", "speedup"), (r"显存|内存|memory", "memory"), (r"延迟|latency", "latency"),
-    (r"吞吐|throughput|TFLOPS", "throughput"), (r"\bFPS\b|帧率", "FPS"), (r"召回|recall", "recall"),
-    (r"错误率|误差|error", "error"), (r"保留率|压缩率|compression", "compression"), (r"利用率|utilization", "utilization"),
-    (r"成本|cost|开销", "cost"), (r"耗时|时间|time", "time"), (r"奖励|reward", "reward"),
-    (r"得分|分数|评分|score|分(?=[，。、；）)]|$)", "score"), (r"提升|提高|增益|gain|improv", "improvement"),
-)
-_IMPROVE_RE = re.compile(r"提升|提高|增加|增长|超越|超过|优于|上升|改善|加速|提速|领先|improv|gain|outperform|boost", re.I)
-_REDUCE_RE = re.compile(r"降低|减少|下降|节省|压缩|缩短|减小|削减|reduc|lower|cut|decrease", re.I)
-_BASELINE_GAP_RE = re.compile(r"^\s*(?:提升|提高|增加|增长|上升|降低|下降|减少|缩短|改善)?\s*(?:至|到|→|->|=>)\s*(?:了\s*)?$")
-_NAME = r"[A-Za-z][A-Za-z0-9+\-_.()]*(?:\s(?:[A-Z0-9][A-Za-z0-9+\-_.]*|Verified|Multilingual|Hard|Lite|Pro|Long))*"
-_BENCH_IN_RE = re.compile(rf"在\s*(?:[^\sA-Za-z，。；]{{0,6}})?({_NAME})\s*(?:\(|（)?[^，。；]{{0,12}}?(?:基准|数据集|测试集|测试|benchmark|榜单|上|中|评估|任务)")
-_BENCH_ON_RE = re.compile(rf"({_NAME})\s*(?:基准|数据集|测试集|benchmark|榜单)?\s*(?:上|中)")
-_COMPARE_RE = re.compile(r"(?:优于|超越|超过|击败|相比于?|相较于?|对比|比)\s*([^，。；,;：:]{2,40}?)(?=[，。；,;]|$|的|等|，)")
-_METRIC_NAMES = {m for _, m in _METRICS} | {"PSNR", "SSIM", "Pass", "SR", "LR", "TFLOPS"}
-
 
 @dataclass(frozen=True)
 class Metric:
-    """One reported figure: what was measured, on which benchmark, and how it moved."""
+    """One reported figure: what was measured, on which benchmark, and how it moved.
+
+    `direction` is "improve" when the quantity went up (提升, 加速, 超越), "reduce" when it
+    went down (降低, 减少, 压缩) and "none" for a level; `baseline` is the value it moved
+    from; `evidence` is the sentence it was read from.
+    """
 
     benchmark: str | None
     metric: str | None
@@ -64,6 +37,142 @@ class Metric:
     section: str
 
 
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    context: tuple[str, ...]  # earlier sentences of the same bullet, then its labels, nearest first
+    label: str  # the bold label of its own bullet, if any
+    bullet: int  # sentences of one bullet line share this number
+
+
+@dataclass(frozen=True)
+class _Figure:
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    raw_unit: str | None = None
+
+
+def ascii_bounds(pattern: str) -> str:
+    """Rewrite `\\b` as an ASCII word boundary (Python's treats CJK as word characters: `\\bLCE\\b` misses "LCE降低了")."""
+    return pattern.replace(r"\b", r"(?:(?<![A-Za-z0-9])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?![A-Za-z0-9]))")
+
+
+_NUM_RE = re.compile(r"(?<![\d.,])(?P<sign>[+＋]|(?<![\w\d)])[-−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+_UNIT_RE = re.compile(
+    r"\s*(?P<unit>%|％|个百分点|百分点|个点|pp(?![A-Za-z])|倍|[x×](?![A-Za-z])|ms(?![A-Za-z])|毫秒|秒|s(?![A-Za-z])"
+    r"|分钟|min(?![A-Za-z])|小时|h(?![A-Za-z])|GB|MB|TB|FPS|fps|tokens?(?![A-Za-z])|分(?![类布析子钟辨别配支组数之]))"
+)
+_UNITS = {
+    "%": "%", "％": "%", "个百分点": "pp", "百分点": "pp", "个点": "pp", "pp": "pp", "倍": "x", "x": "x", "×": "x",
+    "ms": "ms", "毫秒": "ms", "秒": "s", "s": "s", "分钟": "min", "min": "min", "小时": "h", "h": "h",
+    "GB": "GB", "MB": "MB", "TB": "TB", "FPS": "FPS", "fps": "FPS", "token": "token", "tokens": "token", "分": None,
+}
+_RANGE_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*(?=\d)")
+# Classifiers that make a bare number a count: 5 个基准, 700 帧, 3-4 轮, 120 万张, 204 对.
+_COUNT_RE = re.compile(
+    r"\s*(?:多|余)?\s*(?:万|亿|千|百|个(?!百分点|点)|次|例|帧|轮|种|项|类|篇|条|张|对|名|位|层|步|维|卡|块|台|份|组|款|家"
+    r"|年|月|日|天|周|句|行|题|道|段|页|部|根|只|件|颗|像素|阶段|人)"
+)
+# Words right before a number (with one space) that make it a measurement, not a version.
+_LEAD_WORDS = {"vs", "to", "from", "of", "by", "at", "and", "is", "was", "were", "with", "than", "reaches", "achieves",
+               "about", "score", "accuracy", "psnr", "ssim", "lpips", "fid", "fvd", "fpsd", "auv", "lce", "miou", "auc",
+               "bleu", "f1", "em", "sr", "lr", "ppl", "perplexity", "latency", "speedup", "throughput", "wer", "cer"}
+_SCORE_CUE_RE = re.compile(r"(?:为|是|达到?|得分|分数|评分|score[sd]?|[：:])\s*$", re.I)
+_FROM_RE = re.compile(r"(?:从|由|from\s)[^，,；;。]*$", re.I)
+_TO_GAP_RE = re.compile(r"^\s*(?:[^\d，,；;。]{0,6}?)(?:至|到|为|→|->|to)\s*(?:了\s*)?$", re.I)
+_VS_GAP_RE = re.compile(r"^\s*(?:vs\.?|VS|versus|对比|对|[（(]\s*(?:基线|baseline|原始|原|此前|之前)[^\d，,；;。]{0,6}?)\s*$", re.I)
+_HARDWARE_RE = re.compile(ascii_bounds(r"\b(?:[AHBLV]\d{2,3}|GH200|GB200|RTX|GPU|TPU|NPU|Ascend|A6000|Jetson)\b"), re.I)
+_MODEL_RE = re.compile(
+    r"^(?:qwen|llama|gpt|claude|gemini|gemma|deepseek|internvl|mistral|mixtral|glm|phi-|dream|llada|sdar|ernie|kimi|"
+    r"doubao|baichuan|olmo|o[134](?:-|$)|bagel|flux|hunyuan|wan\d|veo|sora|opt-|bert|roberta|llava|minicpm|seed|grok)"
+    r"|-\d+(?:\.\d+)?[BM]\b|-(?:Instruct|Base|Chat)\b",
+    re.I,
+)
+_METRICS: tuple[tuple[str, str], ...] = (
+    (r"pass@\d+", "pass@k"), (r"成功率|success rate|\bSR\b", "success rate"), (r"\bPSNR\b", "PSNR"),
+    (r"\bSSIM\b", "SSIM"), (r"\bLPIPS\b", "LPIPS"), (r"\bFVD\b", "FVD"), (r"\bFID\b", "FID"), (r"\bFPSD\b", "FPSD"),
+    (r"\bmIoU\b", "mIoU"), (r"\bDice\b", "Dice"), (r"\bF1\b", "F1"), (r"\bAU(?:RO)?C\b", "AUC"), (r"\bAUV\b", "AUV"),
+    (r"\bLCE\b", "LCE"), (r"\bBLEU\b", "BLEU"), (r"\bROUGE", "ROUGE"), (r"\bmAP\b", "mAP"), (r"\bIoU\b", "IoU"),
+    (r"\bWER\b|词错率", "WER"), (r"Spearman|相关系数|correlation", "correlation"), (r"\bCKA\b", "CKA"),
+    (r"困惑度|perplexity|\bPPL\b", "perplexity"), (r"胜率|win rate", "win rate"), (r"选择率|被选概率", "selection rate"),
+    (r"循环率|\bLR\b", "loop rate"), (r"不安全率", "unsafe rate"), (r"保真度|fidelity", "fidelity"),
+    (r"准确率|正确率|精度|精确度|准确度|accuracy|\bacc\b", "accuracy"), (r"召回|recall", "recall"),
+    (r"加速|speed-?up|提速|速度", "speedup"), (r"显存|内存|memory", "memory"), (r"延迟|latency", "latency"),
+    (r"吞吐|throughput|TFLOPS", "throughput"), (r"\bFPS\b|帧率", "FPS"), (r"错误率|误差|error", "error"),
+    (r"保留率", "retention"), (r"压缩率|(?<!未)压缩|compression", "compression"), (r"参数", "parameters"),
+    (r"成本|cost|开销", "cost"), (r"耗时|时间|time", "time"), (r"奖励|reward", "reward"),
+    (r"得分|分数|评分|高分|平均分|score|分(?=[，。、；）)]|$)", "score"),
+)
+_METRIC_RES = tuple((re.compile(ascii_bounds(p), re.I), name) for p, name in _METRICS)
+# Metric names and generic terms that the benchmark patterns would otherwise pick up ("在 AUV 指标上").
+_NOT_BENCHMARK_RE = re.compile(
+    r"(?:PSNR|SSIM|LPIPS|FVD|FID|FPSD|mIoU|IoU|Dice|F1|AUC|AUROC|AUV|LCE|BLEU|ROUGE(?:-\w+)?|METEOR|mAP|WER|CER|CKA"
+    r"|PPL|SR|LR|Spearman|Pearson|Top-?\d+|Pass@\d+|N-acc|Acc|SOTA|Token|KV[- ]?Cache|GPU|CPU|LLMs?|RL|SFT|MoE"
+    r"|NLU|NLP|QA|VQA|GUI|API|AI|OOD|Transformers?|Dense)",
+    re.I,
+)
+_QUALIFIER_RE = re.compile(r"(?:约|超过|高达|仅|近|接近|最高|逾|不到|少于|小于|大于|多于|达|了|<|>|≈|~|≤|≥|＜|＞|\s)+$")
+_IMPROVE_RE = re.compile(r"↑|提升|提高|增加|增长|超越|超过|优于|上升|改善|加速|提速|加快|更快|领先|高出|faster|improv|gain|outperform|boost|increase", re.I)
+_REDUCE_RE = re.compile(r"↓|降低|减少|下降|节省|压缩|缩短|减小|削减|降至|reduc|lower|cut|decrease|sav", re.I)
+# "超过 15%" is a qualifier, not a comparison, hence the look-ahead for a number.
+_COMPARE_RE = re.compile(
+    r"(?:优于|超越|超过|击败|胜过|相比于?|相较于?|对比|高于|低于|than|over|vs\.?)\s*(?:了\s*)?(?![\s约近\d<>≈~.])"
+    r"([^，。；,;：:（()）%]{2,40}?)"
+    r"(?=\s*(?:[，。；,;：:（()）]|$|等|上|中|在|时|从|有|降低|提升|提高|减少|增加|实现|带来|高出|取得|达到|表现|的(?:表现|性能|效果|结果)|还|也|均|都|更|快|慢))"
+)
+
+# Benchmark names: an identifier starting with a letter, with capitalised or versioned continuation words.
+_NAME_TAIL = (r"[A-Za-z0-9]*(?:[-+_.'/&][A-Za-z0-9]+)*\+*"
+              r"(?:[ ](?:[A-Z][A-Za-z0-9]*(?:[-+_.'/][A-Za-z0-9]+)*\+*|v?\d+(?:[./]\d+)*(?![\dA-Za-z])))*")
+_NAME = rf"[A-Za-z]{_NAME_TAIL}"
+_ANCHOR_STRONG = r"(?:等)?(?:基准|数据集|测试集|评测集|评估集|benchmark|榜单|leaderboard)"
+_CJK_PREFIX = r"[\u4e00-\u9fff（(“\"「]{0,10}"
+_BENCH_RES: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(rf"({_NAME})\s*[（(]?[^，。；,;A-Za-z]{{0,10}}?{_ANCHOR_STRONG}"), 2),
+    (re.compile(rf"{_ANCHOR_STRONG}\s*[（(:：]\s*({_NAME})\s*[）)]"), 2),
+    (re.compile(rf"在{_CJK_PREFIX}\s*({_NAME})\s*[）)”\"」]?[^，。；,;\d]{{0,10}}?(?:上|中|里|环境|任务|评估|测试)"), 1),
+    (re.compile(rf"[（(]\s*(?:如|例如|e\.g\.,?)?\s*({_NAME})\s*[）)]\s*(?:上|中)"), 1),
+    (re.compile(rf"({_NAME})\s*(?:的)?\s*[\u4e00-\u9fff]{{0,3}}?(?:评分|得分|分数|准确率|成功率)"), 1),
+    (re.compile(rf"\bon\s+({_NAME})"), 1),
+)
+
+
+# Enumerated names next to a 基准/数据集 anchor: "MMLU、CMMLU、MATH等基准", "基准（AIME24, AIME25, MATH）".
+_ITEM = rf"(?:[A-Za-z]|\d+[A-Za-z]){_NAME_TAIL}"  # list items may start with digits: 2WikiMultiHopQA
+_ENUM = (rf"{_ITEM}(?:\s*(?:[（(][^（()）]{{0,20}}[）)])?\s*(?:、|,|，|和|及|以及|与|/|&|or\b|and\b)\s*{_ITEM})*")
+# The filler may not start a new phrase: "CoL 在所有数据集上" names no dataset.
+_ENUM_BEFORE_RE = re.compile(
+    rf"({_ENUM})\s*(?:[（(][^（()）]{{0,20}}[）)])?\s*(?:(?!在|对|于|将|使)[^\sA-Za-z，。；,;]){{0,14}}?{_ANCHOR_STRONG}"
+)
+_ENUM_AFTER_RE = re.compile(rf"{_ANCHOR_STRONG}[^\sA-Za-z（(：:，。；]{{0,4}}\s*[（(：:]\s*(?:如|例如|包括|e\.g\.,?)?\s*({_ENUM})")
+_ENUM_SPLIT_RE = re.compile(r"\s*(?:[（(][^（()）]{0,20}[）)])?\s*(?:、|,|，|和|及|以及|与|/|&|\bor\b|\band\b)\s*")
+
+
+def benchmark_names(text: str) -> list[str]:
+    """Benchmark and dataset names listed next to 基准/数据集/benchmark in `text`, in order, each once."""
+    plain = re.sub(r"\*\*|`", "", text)
+    names: dict[str, None] = {}
+    for rx in (_ENUM_BEFORE_RE, _ENUM_AFTER_RE):
+        for m in rx.finditer(plain):
+            for item in _ENUM_SPLIT_RE.split(m.group(1)):
+                item = item.strip(" -_.'/&")
+                # A name led by digits (2WikiMultiHopQA) needs letters; 120B+ and 5k are sizes.
+                if item[0].isdigit() and len(re.findall(r"[A-Za-z]", item)) < 2:
+                    continue
+                if _is_benchmark_name(item):
+                    names.setdefault(item, None)
+    # "在 MEnvBench 上" names a benchmark only if the name says so; "在 Unitree G1 上" does not.
+    for rx, strength in _BENCH_RES:
+        for m in rx.finditer(plain):
+            name = m.group(1).strip(" -_.'/&")
+            benchmark_like = re.search(r"bench|eval|qa\b|arena|gym", name, re.I) or re.fullmatch(r"[A-Z][A-Z0-9-]{2,}", name)
+            if strength == 1 and benchmark_like and _is_benchmark_name(name):
+                names.setdefault(name, None)
+    return list(names)
+
+
 def extract_metrics(paper: Paper) -> list[Metric]:
     """Every figure reported in the results section, then new ones stated in the contribution."""
     rows: list[Metric] = []
@@ -71,138 +180,245 @@ def extract_metrics(paper: Paper) -> list[Metric]:
         section = paper.section(key)
         if section is None:
             continue
-        for sentence, label in _sentences(section.text):
-            for metric in _figures(sentence, label, key):
+        carried: tuple[int, str | None] = (-1, None)  # (bullet, last metric name) for 例如… sentences
+        for sentence in _sentences(section.text):
+            # Only a sentence that gives an example of the one before (例如…) inherits its metric.
+            example = re.match(r"(?:例如|比如|如|特别是|尤其|e\.g\.|for example)", sentence.text, re.I)
+            previous = carried[1] if carried[0] == sentence.bullet and example else None
+            for metric in _metrics_in(sentence, key, previous):
+                carried = (sentence.bullet, metric.metric)
                 if key == "contribution" and any(r.value == metric.value and r.unit == metric.unit for r in rows):
                     continue  # the contribution usually restates a headline result
                 rows.append(metric)
     return rows
 
 
-def _sentences(text: str) -> list[tuple[str, str]]:
-    """(sentence, bold label of its bullet) pairs; list markers and markup removed."""
-    out = []
-    for line in text.split("\n"):
-        line = re.sub(r"^\s*(?:[*\-+]|\d{1,2}[.)、])\s+", "", line).strip()
+def _sentences(text: str) -> list[_Sentence]:
+    """Sentences (split on 。；; and lines) with the bullet context they were written under."""
+    out: list[_Sentence] = []
+    stack: list[tuple[int, str]] = []  # (indent, bold label) of the enclosing bullets
+    for bullet, raw in enumerate(text.split("\n")):
+        if not raw.strip():
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        line = re.sub(r"^\s*(?:[*\-+•]|\d{1,2}[.)、])\s+", "", raw).strip()
         label = ""
-        if m := re.match(r"^\*\*([^*]{1,30})\*\*\s*[:：]\s*", line):
-            label, line = m.group(1), line[m.end():]
-        line = line.replace("**", "").replace("`", "")
-        for part in re.split(r"(?<=[。；;！？])", line):
-            if re.search(r"\d", part):
-                out.append((part.strip(), label))
+        if m := re.match(r"^\*\*([^*]{1,40}?)\s*[:：]?\s*\*\*\s*[:：]?\s*", line):
+            label = m.group(1)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        parents = tuple(lbl for _, lbl in reversed(stack))
+        if label:
+            stack.append((indent, label))
+        line = re.sub(r"\*\*|`|\$", "", line)
+        earlier: list[str] = []
+        for part in re.split(r"(?<=[。；;！？!?])", line):
+            part = part.strip()
+            if part:
+                out.append(_Sentence(part, (*reversed(earlier), *parents), label, bullet))
+                earlier.append(part)
     return out
 
 
-def _figures(sentence: str, label: str, section: str) -> list[Metric]:
-    matches = [m for m in _FIGURE_RE.finditer(sentence) if _is_figure(sentence, m)]
-    rows = []
-    skip = set()
-    for i, m in enumerate(matches):
+def _metrics_in(sentence: _Sentence, section: str, previous_metric: str | None = None) -> list[Metric]:
+    text = sentence.text
+    figures = _figures(text)
+    rows: list[Metric] = []
+    skip: set[int] = set()
+    for i, fig in enumerate(figures):
         if i in skip:
             continue
-        value = _number(m.group("upper") or m.group("num"))
-        unit = _UNITS.get(m.group("unit") or "")
         baseline = None
-        if i + 1 < len(matches):
-            nxt = matches[i + 1]
-            gap = sentence[m.end():nxt.start()]
-            if "从" in sentence[max(0, m.start() - 4):m.start()] and _BASELINE_GAP_RE.match(gap):
-                baseline, value = value, _number(nxt.group("upper") or nxt.group("num"))
-                unit = unit or _UNITS.get(nxt.group("unit") or "")
-                skip.add(i + 1)
-                m = nxt
-        before = sentence[:m.start()]
-        after = sentence[m.end():m.end() + 16]
-        direction = _direction(before[-24:], after)
-        if baseline is not None and direction == "none":
-            direction = "improve" if value > baseline else "reduce"
+        nxt = figures[i + 1] if i + 1 < len(figures) else None
+        if nxt is not None and _TO_GAP_RE.match(text[fig.end:nxt.start]) and _FROM_RE.search(text[:fig.start]):
+            # 从 79.3% 提升至 84.6%: one row for the new value, the old one is its baseline.
+            baseline, fig = fig.value, _Figure(fig.start, nxt.end, nxt.value, nxt.unit or fig.unit, nxt.raw_unit)
+            skip.add(i + 1)
+        elif nxt is not None and _VS_GAP_RE.match(text[fig.end:nxt.start]):
+            baseline = nxt.value  # 98.4 vs 77.0, 8.7（基线 10.2）; the compared figure keeps its own row
+        before, after = text[:fig.start], text[fig.end:fig.end + 16]
+        direction = _direction(_QUALIFIER_RE.sub("", before), after, text[fig.start:fig.start + 1])
+        if baseline is not None and direction == "none" and baseline != fig.value:
+            direction = "improve" if fig.value > baseline else "reduce"
+        clause_after = re.split(r"[，,；;。]", text[fig.end:])[0]
+        metric = _metric_name(before, after, fig, previous_metric, sentence.label)
+        previous_metric = metric  # "相比 Muon 降低了 9%" reuses the metric of the figure before it
         rows.append(Metric(
-            benchmark=_benchmark(before),
-            metric=_metric(before, after, label, unit),
-            value=value, unit=unit, direction=direction, baseline=baseline,
-            comparison=_comparison(sentence), evidence=sentence, section=section,
+            benchmark=_benchmark(before, clause_after, sentence.context),
+            metric=metric,
+            value=fig.value, unit=fig.unit, direction=direction, baseline=baseline,
+            comparison=_comparison(text, fig.start), evidence=text, section=section,
         ))
     return rows
 
 
-def _is_figure(sentence: str, m: re.Match[str]) -> bool:
-    start, end = m.start("num"), m.end()
-    before = sentence[:start]
-    if _NAME_BEFORE_RE.search(before):
-        return False  # GPT-5.2, H100, Qwen2.5, v4.0, pass@1
-    unit = m.group("unit")
-    raw = m.group("upper") or m.group("num")
-    if unit is None:
-        if _COUNT_AFTER_RE.match(sentence[end:]):
-            return False  # 5 个基准, 744B, 200K, 2025 年, 4090 (part of RTX 4090)
-        if (w := _WORD_BEFORE_RE.search(before)) and not _is_metric_word(w.group(1)):
-            return False  # Claude Opus 4.5, Terminal-Bench 2.0, Unitree G1
+def _figures(text: str) -> list[_Figure]:
+    """The numbers in `text` that are reported figures, ranges folded to their upper bound."""
+    figures: list[_Figure] = []
+    consumed = 0
+    for m in _NUM_RE.finditer(text):
+        if m.start() < consumed:
+            continue
+        start, end = m.start(), m.end()
+        raw = m["num"]
+        unit, unit_end = _unit_at(text, end)
+        value = float(raw.replace(",", "")) * (-1 if m["sign"] in ("-", "−") else 1)
+        # Ranges (5-10%, 98% 至 133%, 1.5-2 倍, 0.4-0.8) report their upper bound.
+        if (r := _RANGE_RE.match(text, unit_end)) and not _FROM_RE.search(text[:start]):
+            if (up := re.match(r"\d+(?:\.\d+)?", text[r.end():])) is not None:
+                up_end = r.end() + up.end()
+                up_unit, up_unit_end = _unit_at(text, up_end)
+                if (unit is None or up_unit is None or unit == up_unit) and float(up[0]) >= abs(value):
+                    value, unit, end, unit_end = float(up[0]), unit or up_unit, up_end, up_unit_end
+        consumed = max(end, unit_end)
+        if _is_figure(text, start, end, unit_end, raw, unit):
+            figures.append(_Figure(start, unit_end, value, _UNITS.get(unit) if unit else None, unit))
+    return figures
+
+
+def _unit_at(text: str, pos: int) -> tuple[str | None, int]:
+    """The unit written at `pos` (as written) and where it ends; (None, pos) when there is none."""
+    m = _UNIT_RE.match(text, pos)
+    return (m["unit"], m.end()) if m else (None, pos)
+
+
+def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_unit: str | None) -> bool:
+    before, after = text[:start], text[end:]
+    unit = _UNITS.get(raw_unit) if raw_unit else None
+    prev = before[-1:] if before else ""
+    # Part of a name or version: GPT-5.2, Qwen2.5, v4.0, pass@1, Top-1, 1:11, AIME 24/25.
+    if prev.isascii() and prev.isalpha():
+        return False
+    if prev in "-_.@/#:" and len(before) >= 2 and before[-2].isascii() and before[-2].isalnum():
+        return False
+    if re.match(r"[A-Za-z\u00c0-\u024f]|-[A-Za-z]|°|:\d", after) and raw_unit is None:
+        return False  # 8B, 32k, 1080P, 20-Entropy, 4-bit, 75°, 1:11
+    if (w := re.search(r"([A-Za-z][A-Za-z0-9+\-_.]*)[ ]$", before)) and w.group(1).lower() not in _LEAD_WORDS:
+        # RTX 4090, Claude Opus 4.5, Terminal-Bench 2.0, Qwen 2.5 are names; PubMedQA 0.9566,
+        # HumanEval 90.2 and MMLU 71.3% are scores: versions are integers or x.y below 10.
+        if not (unit in ("%", "pp", "x", "ms", "s", "FPS") or re.fullmatch(r"0\.\d{2,}|\d{2,}\.\d+", raw)):
+            return False
+    if re.search(r"[A-Za-z]\s*[=＝]\s*$", before) or re.search(r"第\s*$", before):
+        return False  # N=4, 第 3 名
+    if re.fullmatch(r"\d{4}\.\d{4,5}", raw) or re.match(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b", text[start:]):
+        return False  # arXiv ids and dates
+    if unit in ("GB", "MB", "TB") and (
+        re.match(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM)(?!占用)", text[unit_end:])
+        or re.search(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$", before)
+    ):
+        return False  # hardware capacity: A100（80GB）, 配备 1.5TB 主机内存
+    if unit in ("s", "min", "h") and re.search(r"长达\s*$", before):
+        return False  # input length: 长达 120 秒的视频
+    if unit == "token" and re.search(r"长度|上下文|最长|窗口|context|length|chunk", re.split(r"[，,；;]", before)[-1], re.I):
+        return False  # context length: 支持最长 8,192 token
+    if raw_unit is None:
+        if _COUNT_RE.match(after):
+            return False  # 5 个基准, 700 帧, 120 万张
         if re.fullmatch(r"(?:19|20)\d\d", raw):
             return False  # years
-        if "." not in raw and int(raw.replace(",", "")) < 10 and not re.search(r"(?:达到|为|是|得分|至|到)\s*$", before):
-            return False  # small integers are counts, steps or ordinals more often than results
-    if re.search(r"\d{4}\.\d{4,5}", sentence[max(0, start - 1):end + 6]):
-        return False  # arXiv ids
+        if re.search(r"[（(]\s*$", before) and re.match(r"\d[）)]", text[start:]):
+            return False  # inline enumeration: （1）…（2）…
+        if "." not in raw:
+            # A bare integer is a count, step or setting unless something marks it as a score.
+            return bool(_SCORE_CUE_RE.search(before) or re.search(r"[（(]\s*$|vs\.?\s*$", before)
+                        or _metric_just_before(before))
     return True
 
 
-def _is_metric_word(word: str) -> bool:
-    return any(re.fullmatch(p, word, re.I) or re.search(p, word, re.I) for p, _ in _METRICS[:20])
+def _metric_just_before(before: str) -> bool:
+    window = before[-8:]
+    return any(rx.search(window) for rx, _ in _METRIC_RES)
 
 
-def _number(raw: str) -> float:
-    return float(raw.replace(",", ""))
-
-
-def _direction(before: str, after: str) -> str:
-    clause = re.split(r"[，,]", before)[-1]
+def _direction(before: str, after: str, sign: str) -> str:
+    if sign in "+＋":
+        return "improve"
+    clause = re.split(r"[，,；;（(]", before)[-1]
     best, where = "none", -1
     for pattern, name in ((_IMPROVE_RE, "improve"), (_REDUCE_RE, "reduce")):
         for m in pattern.finditer(clause):
             if m.start() > where:
                 best, where = name, m.start()
-    if best == "none":
-        # `2.0倍的端到端推理加速`: the verb follows the number within its clause.
-        rest = re.split(r"[，,。；;]", after)[0]
-        up, down = _IMPROVE_RE.search(rest), _REDUCE_RE.search(rest)
-        if up or down:
-            return "improve" if up and (not down or up.start() < down.start()) else "reduce"
-    return best
-
-
-def _metric(before: str, after: str, label: str, unit: str | None) -> str | None:
-    clause = re.split(r"[，,；;]", before)[-1]
-    best, where = None, -1
-    for pattern, name in _METRICS:
-        for m in re.finditer(pattern, clause, re.I):
-            if m.start() > where and name != "improvement":
-                best, where = name, m.start()
-    if best:
+    if best != "none":
         return best
-    for text in (after, label):
-        for pattern, name in _METRICS:
-            if re.search(pattern, text, re.I):
-                return name
-    if unit == "x":
-        return "speedup"
-    return None
+    head = re.split(r"[，,；;。（(]", after)[0]
+    if _REDUCE_RE.search(head):
+        return "reduce"
+    if _IMPROVE_RE.search(head):
+        return "improve"
+    return "none"
 
 
-def _benchmark(before: str) -> str | None:
-    window = before[-80:]
-    found = None
-    for regex in (_BENCH_IN_RE, _BENCH_ON_RE):
-        for m in regex.finditer(window):
-            name = m.group(1).strip(" -_.()")
-            # Versions (v4.0) and single letters are not benchmarks.
-            if name not in _METRIC_NAMES and len(re.findall(r"[A-Za-z]", name)) >= 2 and not re.fullmatch(r"[vV]\d[\d.]*", name):
-                found = name
-        if found:
+def _metric_name(before: str, after: str, fig: _Figure, previous: str | None, label: str) -> str | None:
+    """The metric named last before the figure in its clause, else first after it, else the one
+    of the figure before it in the sentence (相比 Muon 降低了 9%), else its bullet label."""
+    if fig.raw_unit == "分":
+        return "score"
+    if fig.unit == "FPS":
+        return "FPS"
+    clause = re.split(r"[，,；;]", before)[-1]
+    # The latest mention wins, but a generic "score" only when nothing more specific is there (F1 分数).
+    found = [(name != "score", m.start(), name) for rx, name in _METRIC_RES for m in rx.finditer(clause)]
+    if found:
+        return max(found)[2]
+    head = re.split(r"[，,；;。（(]", after)[0]
+    found = [(m.start(), name) for rx, name in _METRIC_RES for m in rx.finditer(head)]
+    if found:
+        return min(found)[1]
+    if previous:
+        return previous
+    for rx, name in _METRIC_RES:
+        if rx.search(label):
+            return name
+    return "speedup" if fig.unit == "x" else None
+
+
+def _benchmark(before: str, after: str, context: tuple[str, ...]) -> str | None:
+    """The benchmark named nearest before the figure, else after it in its clause ("67.5% on GSM8K"),
+    else in earlier sentences or labels of its bullet."""
+    if found := _bench_candidate(before) or _bench_candidate(after):
+        return found
+    for text in context:
+        if found := _bench_candidate(text):
             return found
     return None
 
 
-def _comparison(sentence: str) -> str | None:
-    m = _COMPARE_RE.search(sentence)
-    return m.group(1).strip() if m else None
+def _bench_candidate(text: str) -> str | None:
+    best: tuple[int, int, str] | None = None  # (strength, position, name)
+    for rx, strength in _BENCH_RES:
+        for m in rx.finditer(text):
+            name = m.group(1).strip(" -_.'/&")
+            if not _is_benchmark_name(name):
+                continue
+            if not _looks_like_identifier(name) and "任务" in m.group(0)[m.end(1) - m.start(0):]:
+                continue  # 在可移动物体（Movable Objects）的操作任务中: a task category, not a benchmark
+            # A plain word (Counting, Ruby) is more often a task inside a benchmark than the benchmark.
+            rank = 2 if strength == 2 or _looks_like_identifier(name) else 1
+            key = (rank, m.start(1), name)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
+
+
+def _looks_like_identifier(name: str) -> bool:
+    return bool(re.search(r"\d|[a-z][A-Z]|[A-Z]{2}|[-+_]", name))
+
+
+def _is_benchmark_name(name: str) -> bool:
+    if len(name) < 2 or not re.search(r"[A-Za-z]", name) or re.fullmatch(r"[vV]\d[\d.]*", name):
+        return False
+    if re.search(r"bench|eval|arena", name, re.I):
+        return True  # SEED-Bench and LLaVA-Bench start like model names but are benchmarks
+    if _NOT_BENCHMARK_RE.fullmatch(name):
+        return False
+    return not _MODEL_RE.search(name) and not _HARDWARE_RE.search(name)
+
+
+def _comparison(text: str, pos: int) -> str | None:
+    best = None
+    for m in _COMPARE_RE.finditer(text):
+        name = m.group(1).strip(" .。的")
+        if len(name) >= 2 and (best is None or abs(m.start() - pos) < abs(best[0] - pos)):
+            best = (m.start(), name)
+    return best[1] if best else None

@@ -1,105 +1,351 @@
-"""Domains, links, facts and metrics extracted from report sections."""
+"""Domain tags, links, metrics and facts extracted from paper sections, and the gold-set score."""
 
 from __future__ import annotations
 
+import ast
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
 import pytest
 
-from conftest import DATA, five_sections, make_report
-from kb.extract import DOMAIN_TAGS, extract_domains, extract_facts, extract_links, extract_metrics
+from kb.extract import (
+    DOMAIN_TAGS, Link, Metric, PaperFacts, extract_domains, extract_facts, extract_links, extract_metrics,
+)
 from kb.parse import Paper, parse_report
 
-PAPERS = {p.paper_id: p for f in sorted(DATA.glob("*.md")) for p in parse_report(f.read_text(encoding="utf-8")).papers}
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+GOLD = ROOT / "tests" / "gold" / "metrics.jsonl"
+SEED = {p.paper_id: p for f in sorted(DATA.glob("*.md")) for p in parse_report(f.read_text(encoding="utf-8")).papers}
 
 
-def _paper(results: str, contribution: str = "提出了一种方法。") -> Paper:
-    body = five_sections(contribution=contribution).replace("在 Bench-X 上准确率从 70.0% 提升至 75.5%。", results)
-    (paper,) = parse_report(make_report("2026-03-01", [("2603.00001", "T", body)])).papers
-    return paper
+def make_paper(results: str = "", contribution: str = "提出了一种新方法。", usage: str = "无。",
+               domain: str = "NLP", pid: str = "2601.00001") -> Paper:
+    """One paper parsed from a minimal report with the given section bodies."""
+    text = (
+        "# Hugging Face Daily Papers Report\n**Date**: 2026-01-01\n\n## 📄 T\n\n"
+        f"- **链接**: https://huggingface.co/papers/{pid}\n\n"
+        f"1. **应用领域**：{domain}\n\n2. **一句话核心贡献**：{contribution}\n\n"
+        f"3. **使用指南**：\n{usage}\n\n4. **主要创新点**：无。\n\n5. **实验效果**：\n{results}\n"
+    )
+    return parse_report(text).papers[0]
+
+
+def metrics_of(results: str, contribution: str = "提出了一种新方法。") -> list[Metric]:
+    return extract_metrics(make_paper(results=results, contribution=contribution))
+
+
+def values(results: str) -> list[float]:
+    return [m.value for m in metrics_of(results)]
+
+
+# ---------------------------------------------------------------- domains
+
+@pytest.mark.parametrize("text,tags", [
+    ("NLP-大语言模型预训练", ["llm"]),
+    ("Large Language Models (LLMs)", ["llm"]),
+    ("多模态大模型 (VLM)", ["llm", "multimodal"]),
+    ("Vision-Language Models", ["llm", "multimodal", "vision"]),
+    ("计算机视觉 - 图像分割", ["vision"]),
+    ("计算机视觉 - 自回归长视频生成", ["vision", "video", "generation"]),
+    ("三维重建与 3D 生成", ["3d", "generation"]),
+    ("机器人学习 / 具身智能", ["robotics"]),
+    ("Embodied AI and robot manipulation", ["robotics"]),
+    ("LLM 智能体 (Agents)", ["llm", "agents"]),
+    ("强化学习 (RL)", ["rl"]),
+    ("Reinforcement learning from human feedback (RLHF)", ["rl"]),
+    ("代码生成与软件工程", ["code", "generation"]),
+    ("医疗 AI - 临床决策支持", ["medical"]),
+    ("AI for Science / 计算生物学 / 化学", ["science"]),
+    ("语音识别与音频理解", ["audio"]),
+    ("模型量化与推理加速", ["efficiency"]),
+    ("KV-Cache compression for efficient inference", ["efficiency"]),
+    ("基准评估 (Benchmark)", ["evaluation"]),
+    ("深度学习理论 / 模型可解释性", ["theory"]),
+    ("检索增强生成 (RAG)", ["retrieval"]),
+    ("Retrieval-Augmented Generation", ["retrieval"]),
+    ("电子商务搜索", ["retrieval", "ecommerce"]),
+    ("E-commerce product ranking", ["ecommerce"]),
+    ("AI 安全与价值对齐", ["safety"]),
+    ("数据集构建与数据筛选", ["data"]),
+])
+def test_domain_keywords_map_to_tags(text: str, tags: list[str]) -> None:
+    assert extract_domains(text) == tags
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("强化学习", "science"),            # 强化学习 contains 化学
+    ("视觉-语言对齐", "safety"),         # modality alignment is not value alignment
+    ("计算社会科学", "science"),
+    ("稀疏奖励下的强化学习", "efficiency"),
+    ("average storage leverage", "retrieval"),  # `rag` inside words
+    ("audio codec", "code"),
+])
+def test_domain_keywords_do_not_fire_inside_other_words(text: str, absent: str) -> None:
+    assert absent not in extract_domains(text)
+
+
+def test_domain_tags_are_ordered_unique_and_from_the_vocabulary() -> None:
+    tags = extract_domains("视频生成、大语言模型、视频理解、LLM、video")
+    assert tags == ["llm", "video", "generation"]
+    assert len(DOMAIN_TAGS) == 20 and len(set(DOMAIN_TAGS)) == 20
+
+
+@pytest.mark.parametrize("pid", sorted(SEED))
+def test_every_seed_paper_gets_a_domain_tag(pid: str) -> None:
+    domain = SEED[pid].section("domain")
+    assert domain is not None
+    tags = extract_domains(domain.text)
+    assert tags and set(tags) <= set(DOMAIN_TAGS)
+    assert tags == sorted(tags, key=DOMAIN_TAGS.index)
+
+
+# ---------------------------------------------------------------- links
+
+def test_links_of_r3_include_its_github_repository() -> None:
+    links = extract_links(SEED["2602.15772"])
+    assert links[:3] == [
+        Link("paper", "https://huggingface.co/papers/2602.15772"),
+        Link("arxiv_abs", "https://arxiv.org/abs/2602.15772"),
+        Link("arxiv_pdf", "https://arxiv.org/pdf/2602.15772"),
+    ]
+    assert Link("github", "https://github.com/sen-ye/R3") in links
+    assert len({link.url for link in links}) == len(links)
+
+
+def test_links_of_a_paper_without_urls_are_the_paper_and_arxiv_pages() -> None:
+    assert [link.kind for link in extract_links(SEED["2602.15327"])] == ["paper", "arxiv_abs", "arxiv_pdf"]
+
+
+def test_links_strip_trailing_punctuation_and_deduplicate() -> None:
+    paper = make_paper(usage=(
+        "*   **代码**：已开源（https://github.com/acme/tool）。\n"
+        "*   **项目主页**：[主页](https://acme.github.io/tool/)，另见 https://github.com/acme/tool。\n"
+        "*   **数据**：https://example.org/data.zip,\n"
+        "*   **模型**：GitHub: acme/tool-models"
+    ))
+    links = extract_links(paper)
+    assert links[3:] == [
+        Link("github", "https://github.com/acme/tool"),
+        Link("project", "https://acme.github.io/tool"),
+        Link("other", "https://example.org/data.zip"),
+        Link("github", "https://github.com/acme/tool-models"),
+    ]
+
+
+# ---------------------------------------------------------------- metrics
+
+def test_metric_from_to_gives_value_and_baseline() -> None:
+    [m] = metrics_of("*   **理解能力**：在计数任务中，模型的准确率从 **79.3% 提升至 84.6%**。")
+    assert (m.value, m.baseline, m.unit, m.metric, m.direction) == (84.6, 79.3, "%", "accuracy", "improve")
+    assert m.evidence == "理解能力：在计数任务中，模型的准确率从 79.3% 提升至 84.6%。"
+    assert m.section == "results"
+
+
+def test_metric_bold_number_with_benchmark() -> None:
+    [m] = metrics_of("*   在 **GenEval++** 基准测试中，R3 方法取得了 **0.962** 的高分，显著优于基线模型 BAGEL。")
+    assert (m.benchmark, m.value, m.unit, m.metric) == ("GenEval++", 0.962, None, "score")
+    assert m.comparison == "基线模型 BAGEL"
+
+
+def test_metric_times_is_unit_x_with_direction() -> None:
+    [m] = metrics_of("*   **显存节省**：KV-Cache 显存占用减少高达 **11 倍**。")
+    assert (m.value, m.unit, m.metric, m.direction) == (11.0, "x", "memory", "reduce")
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("计算机视觉 - 自回归长视频生成", {"vision", "video", "generation"}),
-    ("强化学习（Reinforcement Learning）、思维链推理", {"rl"}),
-    ("NLP-医疗大模型对齐（Medical LLM Alignment）", {"llm", "medical", "safety"}),
-    ("机器人学习（Robot Learning）、具身智能（Embodied AI）", {"robotics"}),
-    ("AI for Science / 计算生物学：蛋白质三维结构生成", {"science", "3d", "generation"}),
-    ("电子商务搜索排序、向量召回", {"ecommerce", "retrieval"}),
-    ("Audio understanding and speech generation", {"audio", "generation"}),
-    ("软件工程（Software Engineering）、大模型智能体（LLM Agents）", {"code", "agents", "llm"}),
+    ("注意力计算成本降低约 1.5-2 倍。", [(2.0, "x")]),                       # range: upper bound
+    ("精度提升了 98% 至 133%。", [(133.0, "%")]),
+    ("端到端推理延迟增加极低（< 5%）。", [(5.0, "%")]),
+    ("MDF 耗时约 450 秒，而全量微调需 2519 秒。", [(450.0, "s"), (2519.0, "s")]),
+    ("推理延迟从 120ms 降至 80ms。", [(80.0, "ms")]),
+    ("视频生成速度可超过 24 FPS。", [(24.0, "FPS")]),
+    ("峰值显存占用减少了 4.6GB 以上。", [(4.6, "GB")]),
+    ("7B 模型也实现了近 10 个点的绝对提升。", [(10.0, "pp")]),
+    ("在 Artificial Analysis Intelligence Index v4.0 中得分为 50，超越前代 GLM-4.7（42分）。",
+     [(50.0, None), (42.0, None)]),
+    ("在 Llama-3.2-3B-Instruct 上平均准确率提升 **+2.0%**。", [(2.0, "%")]),
+    ("-3.1% 的精度下降。", [(-3.1, "%")]),
 ])
-def test_domain_tags(text: str, expected: set[str]) -> None:
-    tags = extract_domains(text)
-    assert expected <= set(tags)
-    assert tags == [t for t in DOMAIN_TAGS if t in tags]
-
-
-def test_reinforcement_learning_is_not_chemistry() -> None:
-    assert "science" not in extract_domains("强化学习 (RL)")
-
-
-@pytest.mark.parametrize("pid", sorted(PAPERS))
-def test_every_seed_paper_gets_a_domain_tag(pid: str) -> None:
-    assert extract_domains(PAPERS[pid].section("domain").text)
-
-
-def test_links_of_r3() -> None:
-    links = {(l.kind, l.url) for l in extract_links(PAPERS["2602.15772"])}
-    assert ("github", "https://github.com/sen-ye/R3") in links
-    assert ("paper", "https://huggingface.co/papers/2602.15772") in links
-    assert ("arxiv_pdf", "https://arxiv.org/pdf/2602.15772") in links
-
-
-def test_links_of_a_plain_paper_are_the_paper_and_arxiv() -> None:
-    assert {l.kind for l in extract_links(PAPERS["2602.02958"])} == {"paper", "arxiv_abs", "arxiv_pdf"}
-
-
-def test_facts() -> None:
-    glm = extract_facts(PAPERS["2602.15763"])
-    assert "744B" in glm.model_sizes and "Ascend" in glm.hardware and glm.code_status == "released"
-    qvg = extract_facts(PAPERS["2602.02958"])
-    assert {"RTX 4090", "H100"} <= set(qvg.hardware)
-    r3 = extract_facts(PAPERS["2602.15772"])
-    assert r3.code_url == "https://github.com/sen-ye/R3" and "GenEval++" in r3.datasets
-    gym = extract_facts(PAPERS["2602.15112"])
-    assert gym.code_status == "promised"
-
-
-def test_geneval_figure_of_r3() -> None:
-    rows = extract_metrics(PAPERS["2602.15772"])
-    assert any(m.benchmark == "GenEval++" and m.value == 0.962 for m in rows)
-    counting = next(m for m in rows if m.value == 84.6)
-    assert (counting.baseline, counting.unit, counting.direction) == (79.3, "%", "improve")
-
-
-def test_quant_videogen_figures() -> None:
-    rows = extract_metrics(PAPERS["2602.02958"])
-    psnr = next(m for m in rows if m.value == 29.17)
-    assert (psnr.metric, psnr.benchmark) == ("PSNR", "LongCat-Video")
-    memory = next(m for m in rows if m.value == 11)
-    assert (memory.unit, memory.metric, memory.direction) == ("x", "memory", "reduce")
-
-
-@pytest.mark.parametrize("text,value,unit,baseline,direction", [
-    ("在 Bench-X 上准确率从 70.0% 提升至 75.5%。", 75.5, "%", 70.0, "improve"),
-    ("推理延迟降低了 **40%** 以上。", 40.0, "%", None, "reduce"),
-    ("实现了最高 **2.0倍** 的端到端推理加速。", 2.0, "x", None, "improve"),
-    ("PSNR 达到 **29.17**，远超基线方法。", 29.17, None, None, "none"),
-    ("去噪步数减少了 **4-5倍**。", 5.0, "x", None, "reduce"),
-    ("峰值显存占用减少了 4.6GB 以上。", 4.6, "GB", None, "reduce"),
-])
-def test_metric_phrasing(text: str, value: float, unit: str | None, baseline: float | None, direction: str) -> None:
-    rows = extract_metrics(_paper(text))
-    assert [(m.value, m.unit, m.baseline, m.direction) for m in rows] == [(value, unit, baseline, direction)]
-    assert rows[0].evidence.startswith(text.replace("**", "")[:8])
+def test_metric_values_and_units(text: str, expected: list[tuple[float, str | None]]) -> None:
+    assert [(m.value, m.unit) for m in metrics_of(f"*   {text}")] == expected
 
 
 @pytest.mark.parametrize("text", [
-    "在 2025 年的 ICML 会议论文上构建。",
-    "超越前代 GPT-5.2 和 Claude Opus 4.5。",
-    "在单张 RTX 4090 和 H100 上验证。",
-    "基于 Qwen2.5-7B 与 Llama-3.2 模型，支持 200K 上下文，总参数 744B。",
-    "在 5 个基准数据集和 15 次评估中测试，详见 arXiv 2602.15763。",
-    "Artificial Analysis Intelligence Index v4.0 排名。",
+    "该基准构建于 2025 年的顶级会议论文。",               # year
+    "数据快照日期为 2026-02-05。",                         # date
+    "综合能力比肩 Claude Opus 4.5 和 GPT-5.2 (xhigh)。",   # versions inside names
+    "超越 GLM-4.7 与 Qwen2.5-7B、InternVL2.5-8B。",
+    "在 Artificial Analysis Intelligence Index v4.0 中排名第一。",
+    "可在单张 RTX 4090 或 H100 上运行。",                  # hardware names
+    "在 Terminal-Bench 2.0 和 Vending-Bench 2 上达到开源 SOTA。",
+    "模型参数量为 744B，激活参数 40B，上下文 200K。",      # model sizes and context lengths
+    "在 5 个基准、13 个模型和 700 帧视频上测试。",          # counts
+    "见 arXiv 2602.02958 与 2602.15772。",                 # arXiv ids
+    "在 N=4 时效果最佳，稀疏比例为 1:11，旋转 75°。",      # settings
+    "训练使用 8 张 A100（80GB）与 1.5TB 主机内存。",       # hardware capacities
+    "（1）先检索；（2）再生成。",                           # inline enumeration
+    "随着智能体数量从 4 增加到 64，性能持续上升。",         # bare integers without a score cue
+    "采用 4-bit 量化与 20-Entropy 基线。",
 ])
-def test_numbers_that_are_not_figures(text: str) -> None:
-    assert extract_metrics(_paper(text)) == []
+def test_numbers_that_are_not_figures_produce_no_rows(text: str) -> None:
+    assert values(f"*   {text}") == []
+
+
+def test_metric_benchmark_comes_from_the_parent_bullet_label() -> None:
+    results = (
+        "*   **长文本能力 (RULER 基准)**：\n"
+        "    *   在 32k 上下文长度下，HySparse 的平均分（87.4）显著高于全注意力模型（82.1）。\n"
+        "*   **通用**：在 MMLU 上得分从 56.9 提升至 58.8。"
+    )
+    rows = metrics_of(results)
+    assert [(m.benchmark, m.value, m.baseline) for m in rows] == [
+        ("RULER", 87.4, None), ("RULER", 82.1, None), ("MMLU", 58.8, 56.9)]
+
+
+def test_vs_pair_sets_baseline_and_keeps_both_rows() -> None:
+    rows = metrics_of("*   在部分任务（如 WorldSense）上，其表现超越了全Token模型（50.0 vs 49.7）。")
+    assert [(m.benchmark, m.value, m.baseline) for m in rows] == [("WorldSense", 50.0, 49.7), ("WorldSense", 49.7, None)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # Styles not in the seed reports: English phrasing, AUROC after the number, arrows, baselines in parentheses.
+    ("It improves accuracy from 61.0% to 67.5% on GSM8K.", [("GSM8K", 67.5, 61.0)]),
+    ("在 PubMedQA 上，Llama-3-8B 达到 0.942 AUROC；PubMedQA 0.9566–0.9815 AUROC。",
+     [("PubMedQA", 0.942, None), ("PubMedQA", 0.9815, None)]),
+    ("美学评分↑2.5个点。", [(None, 2.5, None)]),
+    ("FID 降低至 8.7（基线 10.2）。", [(None, 8.7, 10.2), (None, 10.2, None)]),
+    ("在 SWE-bench Verified 上取得 72.4% 的解决率，超过 Claude 3.7 Sonnet（70.3%）。",
+     [("SWE-bench Verified", 72.4, None), ("SWE-bench Verified", 70.3, None)]),
+    ("在 HumanEval 上 pass@1 达到 90.2。", [("HumanEval", 90.2, None)]),
+])
+def test_metric_extraction_on_unseen_phrasings(text: str, expected: list) -> None:
+    assert [(m.benchmark, m.value, m.baseline) for m in metrics_of(f"*   {text}")] == expected
+
+
+def test_contribution_figures_are_not_repeated_from_results() -> None:
+    rows = metrics_of("*   显存占用减少高达 **11 倍**。",
+                      contribution="将显存占用降低高达 11 倍，并使 Spearman 系数达 0.91。")
+    assert [(m.value, m.section) for m in rows] == [(11.0, "results"), (0.91, "contribution")]
+
+
+def test_r3_reports_geneval_plus_plus() -> None:
+    rows = extract_metrics(SEED["2602.15772"])
+    assert any(m.benchmark and "GenEval++" in m.benchmark and m.value == 0.962 for m in rows)
+    assert any(m.value == 84.6 and m.baseline == 79.3 for m in rows)
+
+
+def test_quant_videogen_reports_psnr_and_memory_reduction() -> None:
+    rows = extract_metrics(SEED["2602.02958"])
+    assert any(m.benchmark == "LongCat-Video" and m.metric == "PSNR" and m.value == 29.17 for m in rows)
+    assert any(m.value == 11 and m.unit == "x" and m.metric == "memory" and m.direction == "reduce" for m in rows)
+    assert not any(m.value in (4090, 2, 8) for m in rows)  # RTX 4090, 2-Bit, HY-WorldPlay-8B
+
+
+@pytest.mark.parametrize("pid", sorted(SEED))
+def test_seed_metric_rows_are_well_formed(pid: str) -> None:
+    for m in extract_metrics(SEED[pid]):
+        assert m.direction in {"improve", "reduce", "none"}
+        assert m.section in {"results", "contribution"}
+        assert m.evidence and "**" not in m.evidence
+        assert not (1990 <= m.value <= 2030 and m.unit is None and m.value == int(m.value))  # no years
+
+
+# ---------------------------------------------------------------- facts
+
+def test_facts_of_glm5() -> None:
+    facts = extract_facts(SEED["2602.15763"])
+    assert isinstance(facts, PaperFacts)
+    assert "744B" in facts.model_sizes and "Ascend" in facts.hardware
+    assert facts.code_status == "released"
+    assert {"SWE-bench Verified", "CC-Bench-V2"} <= set(facts.datasets)
+
+
+def test_facts_of_quant_videogen() -> None:
+    facts = extract_facts(SEED["2602.02958"])
+    assert {"RTX 4090", "H100"} <= set(facts.hardware)
+    assert "LongCat-Video" in facts.datasets
+
+
+def test_facts_of_r3_have_the_github_url() -> None:
+    facts = extract_facts(SEED["2602.15772"])
+    assert (facts.code_status, facts.code_url) == ("released", "https://github.com/sen-ye/R3")
+    assert "H20" in facts.hardware and "GenEval++" in facts.datasets
+
+
+@pytest.mark.parametrize("usage,status", [
+    ("*   **代码**：代码已开源。", "released"),
+    ("*   **开源情况**：代码、模型、数据集和基准测试均开源。", "released"),
+    ("*   **代码情况**：文中提到代码已开源（具体链接在原文中未显示）。", "released"),
+    ("*   **代码获取**：代码和数据集将在论文被接收后开源。", "promised"),
+    ("*   **资源**：论文作者承诺将开源代码和相关数据。", "promised"),
+    ("*   **Code**: the code will be released upon acceptance.", "promised"),
+    ("*   **注意**：未直接提供单一的开源代码库。", "not stated"),
+    ("*   **开源情况**：属于闭源商业模型，通过 API 提供服务。", "not stated"),
+    ("*   **硬件**：单张 GPU 即可运行。", "not stated"),
+])
+def test_code_status(usage: str, status: str) -> None:
+    assert extract_facts(make_paper(usage=usage)).code_status == status
+
+
+def test_facts_sizes_and_hardware_from_inline_text() -> None:
+    facts = extract_facts(make_paper(usage=(
+        "*   **硬件**：在 8 张 NVIDIA H800 与昇腾 910B 上训练，也可在消费级显卡上推理。\n"
+        "*   **模型**：基于 Qwen2.5-7B 与 8.32亿参数的小模型，语料 3500亿token。"
+    )))
+    assert facts.hardware == ["H800", "Ascend", "consumer GPU"]
+    assert facts.model_sizes == ["7B", "0.832B"]
+
+
+# ---------------------------------------------------------------- purity and the gold set
+
+@pytest.mark.parametrize("module", ["extract.py", "metrics.py"])
+def test_extraction_modules_are_pure(module: str) -> None:
+    tree = ast.parse((ROOT / "kb" / module).read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported <= {"__future__", "re", "dataclasses", "kb"}
+    assert "open(" not in (ROOT / "kb" / module).read_text(encoding="utf-8")
+
+
+def _load_eval_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("eval_metrics", ROOT / "bench" / "eval_metrics.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gold_set_covers_both_reports_and_the_required_papers() -> None:
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    papers = {r["paper_id"] for r in rows}
+    assert len(papers) >= 16 and {"2602.15772", "2602.02958", "2602.15763"} <= papers
+    assert papers <= set(SEED)
+    dates = {f.name for f in DATA.glob("*.md") for p in parse_report(f.read_text(encoding="utf-8")).papers
+             if p.paper_id in papers}
+    assert dates == {"2026-02-05.md", "2026-02-18.md"}
+    assert all(set(r) >= {"paper_id", "value"} for r in rows)
+
+
+def test_metric_extraction_meets_the_gold_set_targets() -> None:
+    score = _load_eval_module().evaluate(DATA, GOLD)
+    assert score.n_gold >= 80
+    assert score.precision >= 0.90, score.false_positives
+    assert score.recall >= 0.85, score.misses
+
+
+def test_scoring_pairs_each_prediction_once() -> None:
+    ev = _load_eval_module()
+
+    def row(value: float, bench: str | None) -> Metric:
+        return Metric(bench, None, value, None, "none", None, None, "", "results")
+
+    gold = {"p": [{"paper_id": "p", "value": 1.0, "benchmark": "GenEval++"}, {"paper_id": "p", "value": 2.0}],
+            "q": []}
+    score = ev.score(gold, {"p": [row(1.0, "GenEval"), row(1.0, None), row(3.0, None)], "q": [row(5.0, None)]})
+    assert (score.n_match, score.n_pred, score.n_gold) == (1, 4, 2)
+    assert score.benchmark_accuracy == 1.0  # "GenEval" is fuzzy-equal to "GenEval++"
+    assert ev.same_benchmark("AIME 24/25|AIME", "AIME 24/25") and not ev.same_benchmark("MMLU", "GSM8K")
