@@ -140,9 +140,15 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     return merged
 
 
+def plain_text(text: str) -> str:
+    """Section Markdown as one line: bullets, numbering and bold markup dropped."""
+    text = re.sub(r"(?m)^\s*(?:[*+\-]|\d{1,2}\.)\s+", "", text).replace("**", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
     """A window of `text` around its densest query matches, with highlight spans inside it."""
-    flat = re.sub(r"\s+", " ", text).strip()
+    flat = plain_text(text)
     spans = highlight_spans(flat, query)
     if len(flat) <= width:
         return flat, spans
@@ -278,6 +284,6 @@ class Searcher:
         hits = []
         for pid, cid, score in picks:
             title, day, domains, url = papers[pid]
-            text, spans = snippet(texts[cid], query) if query else (re.sub(r"\s+", " ", texts[cid])[:SNIPPET_CHARS], [])
+            text, spans = snippet(texts[cid], query) if query else (plain_text(texts[cid])[:SNIPPET_CHARS], [])
             hits.append(Hit(pid, title, day, list(domains), info[cid][1], score, text, url, cid, spans))
         return hits
