@@ -12,7 +12,7 @@ from kb.embed import Embedder
 from kb.ingest import prune_generations, remove_stale_scratch, write_generation, writer_lock
 from kb.lexical import LexicalIndex
 from kb.paths import Layout
-from kb.vectors import load_index
+from kb.vectors import index_ids, load_index
 
 
 @dataclass
@@ -59,7 +59,7 @@ def diagnose(layout: Layout) -> Checkup:
     gen = int(meta.get("generation", 0))
     try:
         index = load_index(layout.vectors_file(gen))
-        ids = {int(index.id_map.at(i)) for i in range(index.ntotal)} if hasattr(index, "id_map") else set()
+        ids = set(index_ids(index).tolist()) if hasattr(index, "id_map") else set()
         if index.d != dim:
             result.problems.append(f"the vector index is {index.d}-d but the recipe says {dim}-d; `kb doctor --repair` rebuilds it")
         elif ids != chunk_ids:

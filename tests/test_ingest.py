@@ -14,6 +14,7 @@ from kb import KnowledgeBase, store
 from kb.errors import LockedError
 from kb.ingest import writer_lock
 from kb.paths import Layout
+from kb.vectors import index_ids
 
 
 def _digest(path: Path) -> str:
@@ -28,7 +29,7 @@ def _consistent(directory: Path) -> tuple[int, int]:
     ids = {r[0] for r in con.execute("SELECT chunk_id FROM chunks").fetchall()}
     con.close()
     index = faiss.read_index(str(layout.vectors_file(gen)))
-    stored = {int(index.id_map.at(i)) for i in range(index.ntotal)}
+    stored = set(index_ids(index).tolist())  # exact or HNSW, both keyed by chunk id
     assert stored == ids
     return len(ids), index.ntotal
 

@@ -20,13 +20,18 @@ from kb.errors import ParseError, QueryError
 from kb.parse import parse_report
 from kb.paths import Layout
 
-NEW_DAY = make_report("2026-03-01", [
-    (f"2603.{i:05d}", f"New paper {i}", five_sections(
-        contribution=f"第 {i} 个关于视频量化的新方法，通过分组残差编码降低显存占用并保持生成质量。" * 4,
-        innovation=f"方法 {i} 在长序列生成中动态选择比特宽度，兼顾速度与保真度。" * 4,
-    ))
-    for i in range(1, 7)
-])
+def new_day(papers: int = 6) -> str:
+    """A report of `papers` new papers, dated after the sample corpus."""
+    return make_report("2026-03-01", [
+        (f"2603.{i:05d}", f"New paper {i}", five_sections(
+            contribution=f"第 {i} 个关于视频量化的新方法，通过分组残差编码降低显存占用并保持生成质量。" * 4,
+            innovation=f"方法 {i} 在长序列生成中动态选择比特宽度，兼顾速度与保真度。" * 4,
+        ))
+        for i in range(1, papers + 1)
+    ])
+
+
+NEW_DAY = new_day()
 
 
 def _start_ingest(kb_dir: Path, report_dir: Path) -> subprocess.Popen:
@@ -72,7 +77,9 @@ def test_sigkill_during_ingest_leaves_a_usable_knowledge_base(sample_copy: Path,
     layout = Layout(sample_copy)
     reports = tmp_path / "new"
     reports.mkdir()
-    (reports / "2026-03-01.md").write_text(NEW_DAY)
+    # Embedding must outlast the probe's pause even on a fast, idle machine.
+    papers = 40 if phase == "embedding" else 6
+    (reports / "2026-03-01.md").write_text(new_day(papers))
     (layout.root / "ingest.lock").unlink(missing_ok=True)
     proc = _start_ingest(sample_copy, reports)
     try:
@@ -89,8 +96,8 @@ def test_sigkill_during_ingest_leaves_a_usable_knowledge_base(sample_copy: Path,
     assert kb.ask("KV cache quantization for video", top_k=1)[0].paper_id == "2602.02958"
     # The next ingest completes the work and cleans up.
     summary = kb.ingest([reports])
-    assert summary.papers_added == 6
-    assert kb.sql("SELECT count(*) FROM papers").rows[0][0] == 54
+    assert summary.papers_added == papers
+    assert kb.sql("SELECT count(*) FROM papers").rows[0][0] == 48 + papers
     assert kb.doctor().ok
     assert not list(sample_copy.glob(".kb.duckdb.*")) and not list(sample_copy.glob("gen-*.tmp"))
 
