@@ -108,7 +108,7 @@ def repair(layout: Layout, embedder: Embedder) -> Checkup:
                 })
             generation = int(meta.get("generation", 0)) + 1
             store.set_meta(con, {"generation": str(generation)})
-            write_generation(layout, con, generation, dim)
+            write_generation(layout, con, generation, dim, reuse_previous=False)
         store.publish(scratch, layout.db)
         prune_generations(layout, keep={generation, generation - 1})
     after = diagnose(layout)

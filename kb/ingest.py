@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import faiss
 import numpy as np
 
 from kb import store
@@ -26,7 +27,7 @@ from kb.extract import extract_domains, extract_facts, extract_links, extract_me
 from kb.lexical import LexicalIndex
 from kb.parse import Paper, parse_report
 from kb.paths import Layout
-from kb.vectors import build_index, save_index
+from kb.vectors import build_index, load_index, save_index
 
 # Bumped when parsing or extraction changes what is derived from the same file,
 # so re-ingesting unchanged files still refreshes their rows.
@@ -211,18 +212,36 @@ def paper_hash(paper: Paper) -> str:
     return h.hexdigest()
 
 
-def write_generation(layout: Layout, con: duckdb.DuckDBPyConnection, generation: int, dim: int) -> None:
-    """Build the FAISS and BM25 indexes from the database into a new generation directory."""
+def write_generation(
+    layout: Layout, con: duckdb.DuckDBPyConnection, generation: int, dim: int, *, reuse_previous: bool = True
+) -> None:
+    """Build the FAISS and BM25 indexes from the database into a new generation directory.
+
+    With `reuse_previous`, what the previous generation learnt (IVF centroids) is reused; a
+    repair passes False so nothing is inherited from a possibly damaged generation.
+    """
     ids, vectors = load_vectors(con, dim)
+    previous = _previous_index(layout, generation - 1) if reuse_previous else None
     texts = dict(con.execute("SELECT chunk_id, embed_text FROM chunks").fetchall())
     final = layout.generation_dir(generation)
     tmp = final.with_name(final.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    save_index(build_index(ids, vectors, dim), tmp / "vectors.faiss")
+    save_index(build_index(ids, vectors, dim, previous=previous), tmp / "vectors.faiss")
     LexicalIndex.build(ids.tolist(), [texts[int(i)] for i in ids]).save(tmp / "lexical.npz")
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
+
+
+def _previous_index(layout: Layout, generation: int) -> faiss.Index | None:
+    """The vector index of an earlier generation, or None when it is absent or unreadable."""
+    path = layout.vectors_file(generation)
+    if generation < 1 or not path.exists():
+        return None
+    try:
+        return load_index(path)
+    except (RuntimeError, OSError):  # a damaged file: build from scratch instead
+        return None
 
 
 def load_vectors(con: duckdb.DuckDBPyConnection, dim: int) -> tuple[np.ndarray, np.ndarray]:

@@ -207,12 +207,13 @@ class Searcher:
                 ) from None
             sql += f" AND c.paper_id IN ({predicate})"
         try:
-            rows = self.con.execute(sql, params).fetchall()
+            # Straight into an array: a broad filter allows hundreds of thousands of chunks.
+            column = self.con.execute(sql, params).fetchnumpy()["chunk_id"]
         except duckdb.Error as exc:
             raise QueryError(
                 f"--where {filters.where!r} failed: {str(exc).splitlines()[0]}. {store.describe_tables(self.con)}"
             ) from None
-        return np.array([r[0] for r in rows], dtype=np.int64)
+        return np.asarray(column, dtype=np.int64)
 
     def ask(self, query: str, top_k: int = 10, filters: Filters = Filters(), mode: str = "hybrid",
             chunks: bool = False) -> Results:

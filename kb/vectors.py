@@ -37,11 +37,17 @@ IVF_PROBE_SHARE = 1 / 16
 IVF_MIN_PROBE = 64
 
 
-def build_index(chunk_ids: np.ndarray, vectors: np.ndarray, dim: int, *, exact_max: int = EXACT_MAX) -> faiss.Index:
+def build_index(
+    chunk_ids: np.ndarray, vectors: np.ndarray, dim: int, *, exact_max: int = EXACT_MAX,
+    previous: faiss.Index | None = None,
+) -> faiss.Index:
     """An inner-product index (cosine, as vectors are normalised) keyed by chunk id.
 
     Exact up to `exact_max` vectors, IVF above; rows are stored in ascending chunk-id order.
-    Deterministic: the same ids and vectors give the same index.
+    Given the `previous` generation's IVF index, its trained centroids are reused while the
+    corpus has not grown or shrunk past what they were trained for, so a day's ingest into a
+    large knowledge base does not pay for k-means again. Without `previous` it is deterministic:
+    the same ids and vectors give the same index.
     """
     ids = np.asarray(chunk_ids, dtype=np.int64)
     vecs = np.asarray(vectors, dtype=np.float32).reshape(len(ids), dim) if len(ids) else np.zeros((0, dim), np.float32)
@@ -51,13 +57,20 @@ def build_index(chunk_ids: np.ndarray, vectors: np.ndarray, dim: int, *, exact_m
     vecs = np.ascontiguousarray(vecs)
     if len(ids) > exact_max:
         nlist = max(1, min(len(ids) // 8, int(IVF_LISTS_PER_SQRT * math.sqrt(len(ids)))))
-        inner = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        inner.cp.niter = IVF_TRAIN_ITERATIONS
-        inner.cp.seed = 1234
-        inner.cp.min_points_per_centroid = IVF_TRAIN_PER_LIST // 2  # we sample on purpose: no warning
-        sample = min(len(ids), IVF_TRAIN_PER_LIST * nlist)
-        rows = np.sort(np.random.default_rng(0).choice(len(ids), size=sample, replace=False))
-        inner.train(vecs[rows])
+        centroids = _reusable_centroids(previous, nlist, dim)
+        if centroids is not None:
+            quantizer = faiss.IndexFlatIP(dim)
+            quantizer.add(centroids)
+            inner = faiss.IndexIVFFlat(quantizer, dim, len(centroids), faiss.METRIC_INNER_PRODUCT)
+            nlist = len(centroids)
+        else:
+            inner = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            inner.cp.niter = IVF_TRAIN_ITERATIONS
+            inner.cp.seed = 1234
+            inner.cp.min_points_per_centroid = IVF_TRAIN_PER_LIST // 2  # we sample on purpose: no warning
+            sample = min(len(ids), IVF_TRAIN_PER_LIST * nlist)
+            rows = np.sort(np.random.default_rng(0).choice(len(ids), size=sample, replace=False))
+            inner.train(vecs[rows])
         inner.nprobe = default_nprobe(nlist)
     else:
         inner = faiss.IndexFlatIP(dim)
@@ -65,6 +78,23 @@ def build_index(chunk_ids: np.ndarray, vectors: np.ndarray, dim: int, *, exact_m
     if len(ids):
         index.add_with_ids(vecs, np.ascontiguousarray(ids))
     return index
+
+
+def _reusable_centroids(previous: faiss.Index | None, nlist: int, dim: int) -> np.ndarray | None:
+    """The previous IVF index's centroids, if their number is still within 2x of `nlist`.
+
+    The list count grows with √n, so this holds until the corpus has grown about fourfold
+    since training; past that, lists get long and queries slow down, and k-means runs again.
+    """
+    if previous is None:
+        return None
+    inner = _inner(previous)
+    if not isinstance(inner, faiss.IndexIVF) or inner.d != dim or not nlist / 2 <= inner.nlist <= nlist * 2:
+        return None
+    quantizer = faiss.downcast_index(inner.quantizer)
+    if quantizer.ntotal != inner.nlist:
+        return None
+    return np.ascontiguousarray(quantizer.reconstruct_n(0, inner.nlist), dtype=np.float32)
 
 
 def default_nprobe(nlist: int) -> int:

@@ -145,3 +145,27 @@ def test_duplicate_and_unsorted_allowed_ids_count_once(data, ann) -> None:
     allowed = np.concatenate([ids[40:10:-1], ids[11:41]])  # every id twice, out of order
     got = V.search(ann, _queries(1)[0], 100, allowed)
     assert sorted(c for c, _ in got) == sorted(ids[11:41].tolist())
+
+
+def _centroids(index: faiss.Index) -> np.ndarray:
+    inner = V._inner(index)
+    return faiss.downcast_index(inner.quantizer).reconstruct_n(0, inner.nlist)
+
+
+def test_a_grown_corpus_reuses_the_previous_centroids_and_stays_accurate(data, ann) -> None:
+    ids, x = data
+    more_ids, more_x = _data(600, seed=5)
+    all_ids, all_x = np.concatenate([ids, more_ids]), np.vstack([x, more_x])
+    grown = V.build_index(all_ids, all_x, DIM, exact_max=1000, previous=ann)
+    assert np.array_equal(_centroids(grown), _centroids(ann))
+    assert set(V.index_ids(grown).tolist()) == set(all_ids.tolist())
+    hits = [len(set(_brute(all_ids, all_x, q, 10)) & {c for c, _ in V.search(grown, q, 10)}) / 10 for q in _queries(50)]
+    assert np.mean(hits) >= 0.95
+
+
+def test_centroids_are_retrained_once_the_corpus_outgrows_them(data, ann) -> None:
+    big_ids, big_x = _data(20_000, seed=6)
+    rebuilt = V.build_index(big_ids, big_x, DIM, exact_max=1000, previous=ann)
+    assert V._inner(rebuilt).nlist > 2 * V._inner(ann).nlist
+    exact = V.build_index(big_ids[:500], big_x[:500], DIM, previous=ann)  # small again: exact
+    assert not V.is_approximate(exact)
