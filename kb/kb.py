@@ -72,6 +72,8 @@ class KnowledgeBase:
 
     def close(self) -> None:
         """Release the database connection."""
+        if self._searcher is not None:
+            self._searcher.close()
         if self._con is not None:
             self._con.close()
         self._con = None

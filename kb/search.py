@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date as Date
@@ -176,6 +177,18 @@ class Searcher:
         self.index = index
         self.lexical = lexical
         self.embedder = embedder
+        self._executor: ThreadPoolExecutor | None = None
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-embed")
+        return self._executor
+
+    def close(self) -> None:
+        """Stop the query-embedding thread."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
 
     def candidates(self, filters: Filters) -> np.ndarray | None:
         """Chunk ids allowed by the filters, or None when nothing is filtered."""
@@ -224,15 +237,21 @@ class Searcher:
             raise QueryError("the query is empty; ask something like `kb ask \"KV cache quantization\"`")
         if top_k < 1:
             raise QueryError("--top-k must be at least 1")
-        allowed = self.candidates(filters)
+        # The query embedding is most of a warm query's time and runs outside the GIL, so the
+        # filter and the lexical search go on beside it.
+        qvec = self._pool().submit(self.embedder.embed_query, query[:MAX_QUERY_CHARS]) if mode != "lexical" else None
+        try:
+            allowed = self.candidates(filters)
+        finally:
+            if qvec is not None and not qvec.done():
+                qvec.exception()  # wait, so a failed filter never leaves the model busy
         # Enough chunks that top_k distinct papers survive grouping.
         depth = max(100, top_k * 12)
         rankings: list[list[int]] = []
-        if mode in ("hybrid", "dense"):
-            qvec = self.embedder.embed_query(query[:MAX_QUERY_CHARS])
-            rankings.append([cid for cid, _ in dense_search(self.index, qvec, depth, allowed)])
         if mode in ("hybrid", "lexical"):
             rankings.append([cid for cid, _ in self.lexical.search(query, depth, allowed)])
+        if qvec is not None:
+            rankings.insert(0, [cid for cid, _ in dense_search(self.index, qvec.result(), depth, allowed)])
         scores = fuse_rrf(rankings)
         if not scores:
             return Results(query, mode, [])
