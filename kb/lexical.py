@@ -2,16 +2,24 @@
 
 The index is built once per ingest and saved as plain arrays, so a query
 only loads them and sums precomputed weights: nothing is rebuilt per query.
+Building counts terms in integer arrays, never a Python object per posting, so
+its memory stays near the size of the finished arrays (under 2 KB a chunk);
+loading maps the saved arrays from the file, so it costs milliseconds at any size.
 """
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
+import struct
 import unicodedata
-from collections import Counter
+import zipfile
+from array import array
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +29,11 @@ from kb.errors import NotFoundError
 K1 = 1.2
 B = 0.75
 MAX_TOKEN_CHARS = 40
+# Chunks tokenized together: bounds the token strings alive at once, and keeps
+# a row within its batch small enough for uint16.
+_BATCH_ROWS = 2048
+_WEIGHT_BLOCK = 2**18  # postings weighted at a time: bounds the float64 temporaries
+_FIELDS = ("chunk_ids", "vocab", "term_ptr", "rows", "weights")
 
 _LATIN_RE = re.compile(r"[a-z0-9]+(?:[-_.+/][a-z0-9]+)*\+*")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -77,20 +90,24 @@ def tokenize(text: str) -> list[str]:
 
     `KV-Cache` gives `kv-cache`, `kv`, `cache`; `视频生成` gives `视频`, `频生`, `生成`.
     """
+    # Runs once per token of the whole corpus at ingest, so the loop avoids match
+    # objects, generators and a regex call for the common word with no separator.
     text = _normalise(text)
     tokens: list[str] = []
-    for m in _LATIN_RE.finditer(text):
-        word = m.group()[:MAX_TOKEN_CHARS]
+    append = tokens.append
+    for word in _LATIN_RE.findall(text):
+        word = word[:MAX_TOKEN_CHARS]
         if word not in _STOPWORDS:
-            tokens.append(word)
-        if _SPLIT_RE.search(word):
-            tokens.extend(p for p in _SPLIT_RE.split(word) if p and p not in _STOPWORDS)
-    for m in _CJK_RE.finditer(text):
-        run = m.group()
+            append(word)
+        if not word.isalnum():
+            parts = _SPLIT_RE.split(word)
+            if len(parts) > 1:
+                tokens.extend([p for p in parts if p and p not in _STOPWORDS])
+    for run in _CJK_RE.findall(text):
         if len(run) == 1:
-            tokens.append(run)
+            append(run)
         else:
-            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.extend(map(add, run, run[1:]))  # overlapping bigrams
     return tokens
 
 
@@ -115,58 +132,58 @@ def expand_query(query: str) -> dict[str, float]:
 class LexicalIndex:
     """An inverted index: for each term, the chunk rows it occurs in and their BM25 weights."""
 
-    chunk_ids: np.ndarray  # int64, row → chunk id
-    vocab: np.ndarray  # sorted str terms
+    chunk_ids: np.ndarray  # int64, row → chunk id; ascending when built here
+    vocab: np.ndarray  # sorted UTF-8 terms (bytes), which sort as the str terms do
     term_ptr: np.ndarray  # int64, postings of term t are [term_ptr[t], term_ptr[t+1])
-    rows: np.ndarray  # int32 chunk rows
+    rows: np.ndarray  # int32 chunk rows, ascending within a term
     weights: np.ndarray  # float32 BM25 weight of the term in that row
+    _ids_ascending: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.vocab.dtype.kind == "U":  # an index saved before terms were stored as UTF-8
+            self.vocab = np.array([t.encode() for t in self.vocab.tolist()], dtype=bytes)
+        # Strictly ascending ids let a filter find its rows by binary search.
+        ids = self.chunk_ids
+        self._ids_ascending = bool(np.all(ids[1:] > ids[:-1]))
 
     @classmethod
     def build(cls, chunk_ids: Sequence[int], texts: Sequence[str]) -> LexicalIndex:
-        """Tokenize every chunk and precompute BM25 weights."""
-        counts = [Counter(tokenize(t)) for t in texts]
-        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float64)
-        avg = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
-        postings: dict[str, list[tuple[int, int]]] = {}
-        for row, c in enumerate(counts):
-            for term, tf in c.items():
-                postings.setdefault(term, []).append((row, tf))
-        vocab = sorted(postings)
-        n = len(texts)
-        ptr = [0]
-        rows: list[int] = []
-        weights: list[float] = []
-        for term in vocab:
-            plist = postings[term]
-            idf = np.log(1 + (n - len(plist) + 0.5) / (len(plist) + 0.5))
-            for row, tf in plist:
-                norm = tf + K1 * (1 - B + B * lengths[row] / avg)
-                rows.append(row)
-                weights.append(idf * tf * (K1 + 1) / norm)
-            ptr.append(len(rows))
-        return cls(
-            chunk_ids=np.asarray(chunk_ids, dtype=np.int64),
-            vocab=np.array(vocab, dtype=str) if vocab else np.array([], dtype="<U1"),
-            term_ptr=np.array(ptr, dtype=np.int64),
-            rows=np.array(rows, dtype=np.int32),
-            weights=np.array(weights, dtype=np.float32),
-        )
+        """Tokenize every chunk and precompute BM25 weights; rows come out in chunk-id order."""
+        ids = np.asarray(chunk_ids, dtype=np.int64).reshape(-1)
+        if len(ids) != len(texts):
+            raise ValueError(f"{len(ids)} chunk ids for {len(texts)} texts")
+        order = np.argsort(ids, kind="stable")
+        terms, lengths, pairs = _count_terms(texts, order)
+        by_name = np.argsort(terms, kind="stable")  # UTF-8 bytes sort in code-point order, as str does
+        vocab = terms[by_name]
+        del terms
+        df = pairs.document_frequencies(len(vocab))[by_name]
+        term_ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(df, out=term_ptr[1:])
+        rows, tfs = pairs.place(by_name, term_ptr)
+        del pairs, by_name  # the largest temporary goes before the weights are made
+        weights = _weights(df, term_ptr, rows, tfs, lengths)
+        return cls(chunk_ids=ids[order], vocab=vocab, term_ptr=term_ptr, rows=rows, weights=weights)
 
     def save(self, path: Path) -> None:
-        """Write all arrays to one `.npz` file atomically."""
+        """Write all arrays to one uncompressed `.npz` file atomically, laid out for `load` to map."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, chunk_ids=self.chunk_ids, vocab=self.vocab, term_ptr=self.term_ptr,
-                 rows=self.rows, weights=self.weights)
+        _write_npz(tmp, {name: getattr(self, name) for name in _FIELDS})
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
-        """Read an index written by `save`."""
+        """Read an index written by `save` (or by earlier versions, which used `np.savez`)."""
         if not path.exists():
             raise NotFoundError(f"the lexical index {path} is missing; run `kb doctor --repair` to rebuild it")
-        with np.load(path) as data:
-            return cls(**{k: data[k] for k in ("chunk_ids", "vocab", "term_ptr", "rows", "weights")})
+        try:
+            arrays = _map_npz(path)
+            return cls(**{name: arrays[name] for name in _FIELDS})
+        except (OSError, ValueError, KeyError, EOFError, struct.error, zipfile.BadZipFile) as exc:
+            raise NotFoundError(
+                f"the lexical index {path} is unreadable ({exc}); run `kb doctor --repair` to rebuild it"
+            ) from None
 
     def scores(self, query_weights: dict[str, float]) -> np.ndarray:
         """BM25 score of every chunk row for weighted query terms."""
@@ -174,20 +191,201 @@ class LexicalIndex:
         if not len(self.vocab):
             return scores
         for term, w in query_weights.items():
-            t = int(np.searchsorted(self.vocab, term))
-            if t < len(self.vocab) and self.vocab[t] == term:
+            key = term.encode()
+            t = int(np.searchsorted(self.vocab, key))
+            if t < len(self.vocab) and self.vocab[t] == key:
                 s, e = self.term_ptr[t], self.term_ptr[t + 1]
                 scores[self.rows[s:e]] += w * self.weights[s:e]
         return scores
 
-    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The `k` best chunks as (chunk_id, score), restricted to `allowed` ids before the cut."""
+    def search(self, query: str, k: int, allowed: np.ndarray | Sequence[int] | None = None) -> list[tuple[int, float]]:
+        """The `k` best chunks as (chunk_id, score), restricted to `allowed` ids before the cut.
+
+        Equal scores rank by row, that is by chunk id for an index built here.
+        """
         scores = self.scores(expand_query(query))
-        if allowed is not None:
-            mask = np.isin(self.chunk_ids, allowed)
-            scores = np.where(mask, scores, 0.0)
         hits = np.flatnonzero(scores > 0)
-        if not len(hits):
+        if allowed is not None and len(hits):
+            hits = hits[self._allowed_rows(allowed)[hits]]
+        if not len(hits) or k < 1:
             return []
-        top = hits[np.argsort(-scores[hits], kind="stable")[:k]]
-        return [(int(self.chunk_ids[r]), float(scores[r])) for r in top]
+        top = scores[hits]
+        if len(hits) > k:
+            # Keep every hit scoring at least the k-th best, ties included, so the
+            # stable sort below picks the same k a full sort would.
+            kth = np.partition(top, len(top) - k)[len(top) - k]
+            keep = top >= kth
+            hits, top = hits[keep], top[keep]
+        best = hits[np.argsort(-top, kind="stable")[:k]]
+        return [(int(self.chunk_ids[r]), float(scores[r])) for r in best]
+
+    def _allowed_rows(self, allowed: np.ndarray | Sequence[int]) -> np.ndarray:
+        """A mask over rows: True where the row's chunk id is in `allowed`."""
+        allowed = np.asarray(allowed, dtype=np.int64).reshape(-1)
+        if not self._ids_ascending:
+            return np.isin(self.chunk_ids, allowed)
+        if len(allowed) > 1 and not np.all(allowed[1:] >= allowed[:-1]):
+            allowed = np.sort(allowed)  # sorted keys search twice as fast: each starts where the last ended
+        n = len(self.chunk_ids)
+        pos = np.searchsorted(self.chunk_ids, allowed)
+        found = pos < n
+        found[found] = self.chunk_ids[pos[found]] == allowed[found]
+        mask = np.zeros(n, dtype=bool)
+        mask[pos[found]] = True
+        return mask
+
+
+def _count_terms(texts: Sequence[str], order: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Pairs]:
+    """Tokenize `texts` in `order`: UTF-8 terms by id, each row's token count, and the (term, row) counts."""
+    term_ids: defaultdict[str, int] = defaultdict()
+    term_ids.default_factory = term_ids.__len__  # an unseen term gets the next id, all in C
+    lookup = term_ids.__getitem__
+    lengths = np.zeros(len(order), dtype=np.int64)
+    pairs = _Pairs()
+    for first in range(0, len(order), _BATCH_ROWS):
+        ids: list[int] = []
+        sizes: list[int] = []
+        for r in order[first:first + _BATCH_ROWS].tolist():
+            tokens = tokenize(texts[r])
+            sizes.append(len(tokens))
+            ids.extend(map(lookup, tokens))
+        lengths[first:first + len(sizes)] = sizes
+        pairs.add(np.fromiter(ids, dtype=np.int64, count=len(ids)), np.array(sizes, dtype=np.int64))
+    # Bytes, not str: a quarter of the memory of a fixed-width str array, and the same sort order.
+    terms = np.array([t.encode() for t in term_ids], dtype=bytes)
+    term_ids.default_factory = None  # break the dict's cycle through its own method, so it is freed now
+    return terms, lengths, pairs
+
+
+class _Pairs:
+    """Distinct (term, row) pairs and their counts, batch after batch, in flat growing buffers.
+
+    Flat buffers rather than arrays per batch: small objects kept from every batch would
+    pin allocator arenas that millions of short-lived token strings pass through.
+    """
+
+    def __init__(self) -> None:
+        self.rows = array("H")  # row within its batch
+        self.tf = array("B")  # occurrences of the term in the row; widened when one does not fit
+        self.terms = array("i")  # each batch's distinct term ids, ascending
+        self.counts = array("i")  # rows of each of those terms
+        self.groups = array("q")  # distinct terms per batch
+
+    def add(self, token_ids: np.ndarray, sizes: np.ndarray) -> None:
+        """Count one batch of rows, given every token's term id and each row's token count."""
+        nrows = len(sizes)
+        local = np.repeat(np.arange(nrows, dtype=np.int64), sizes)
+        keys, tf = np.unique(token_ids * nrows + local, return_counts=True)  # by term, then row
+        term = keys // nrows
+        starts = np.flatnonzero(np.diff(term, prepend=-1))
+        _extend(self.rows, keys - term * nrows)
+        _extend(self.terms, term[starts])
+        _extend(self.counts, np.diff(starts, append=len(keys)))
+        self.groups.append(len(starts))
+        need = np.min_scalar_type(int(tf.max())).char if len(tf) else "B"
+        if np.dtype(need).itemsize > self.tf.itemsize:
+            wider = array(need)
+            _extend(wider, np.frombuffer(self.tf, self.tf.typecode))
+            self.tf = wider
+        _extend(self.tf, tf)
+
+    def document_frequencies(self, nterms: int) -> np.ndarray:
+        """Rows each term id occurs in."""
+        terms = np.frombuffer(self.terms, np.intc)
+        return np.bincount(terms, weights=np.frombuffer(self.counts, np.intc), minlength=nterms).astype(np.int64)
+
+    def place(self, by_name: np.ndarray, term_ptr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair's row and count at its place in the index: terms in `by_name` order, rows ascending."""
+        rows = np.empty(int(term_ptr[-1]), dtype=np.int32)
+        # Counts stay narrow (a byte, almost always) until the weights replace them: at
+        # the peak, while weights are made, memory holds 9 bytes a posting.
+        tfs = np.empty(len(rows), dtype=self.tf.typecode)
+        next_slot = np.empty(len(by_name), dtype=np.int64)  # by term id: where its next pair goes
+        next_slot[by_name] = term_ptr[:-1]
+        local, tf = np.frombuffer(self.rows, np.uint16), np.frombuffer(self.tf, self.tf.typecode)
+        terms, counts = np.frombuffer(self.terms, np.intc), np.frombuffer(self.counts, np.intc)
+        g = p = 0
+        for batch, ngroups in enumerate(self.groups):  # in row order, so rows fill each term's slots ascending
+            t, c = terms[g:g + ngroups], counts[g:g + ngroups].astype(np.int64)
+            npairs = int(c.sum())
+            pos = np.repeat(next_slot[t] - (np.cumsum(c) - c), c) + np.arange(npairs)
+            next_slot[t] += c
+            rows[pos] = local[p:p + npairs].astype(np.int32) + batch * _BATCH_ROWS
+            tfs[pos] = tf[p:p + npairs]
+            g, p = g + ngroups, p + npairs
+        return rows, tfs
+
+
+def _extend(buffer: array, values: np.ndarray) -> None:
+    buffer.frombytes(np.ascontiguousarray(values, dtype=buffer.typecode).view(np.uint8))
+
+
+def _weights(df: np.ndarray, term_ptr: np.ndarray, rows: np.ndarray, tfs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """BM25 weight of every posting, for terms in index order with `df` rows each."""
+    n = len(lengths)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    dl = lengths.astype(np.float64)
+    avg = float(dl.mean()) if n and dl.mean() > 0 else 1.0
+    weights = np.empty(len(rows), dtype=np.float32)
+    t0 = 0
+    while t0 < len(df):  # blocks of whole terms
+        t1 = max(t0 + 1, int(np.searchsorted(term_ptr, term_ptr[t0] + _WEIGHT_BLOCK, side="right")) - 1)
+        s, e = term_ptr[t0], term_ptr[t1]
+        tf = tfs[s:e]
+        # The textbook formula with its operations in the same order, so weights match it exactly.
+        norm = tf + K1 * ((1 - B) + B * dl[rows[s:e]] / avg)
+        weights[s:e] = np.repeat(idf[t0:t1], df[t0:t1]) * tf * (K1 + 1) / norm
+        t0 = t1
+    return weights
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """An uncompressed `.npz` whose array data start 64-byte aligned, so they map without copying.
+
+    `np.load` reads it like any `.npz`; the alignment comes from a padding extra field in each zip header.
+    """
+    with path.open("wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, value in arrays.items():
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            # Local header: 30 bytes, the name, this padding field (4 + pad), then the zip64
+            # field (20); the `.npy` header after them is itself a multiple of 64 bytes.
+            pad = -(f.tell() + 30 + len(info.filename.encode()) + 4 + 20) % 64
+            info.extra = struct.pack("<HH", 0xD935, pad) + bytes(pad)  # the id Android's zipalign pads with
+            with zf.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.ascontiguousarray(value), allow_pickle=False)
+
+
+def _map_npz(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an uncompressed `.npz`, mapped from the file rather than read into memory.
+
+    A query touches only its terms' postings, so a mapped index loads in milliseconds
+    and concurrent processes share its pages. Files from `np.savez` map too; a member
+    that is compressed, or unaligned, is read or copied instead.
+    """
+    with path.open("rb") as f, zipfile.ZipFile(f) as zf:
+        infos = zf.infolist()
+        if any(i.compress_type != zipfile.ZIP_STORED for i in infos):
+            with np.load(path, allow_pickle=False) as data:
+                return {k: data[k] for k in data.files}
+        buffer = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        arrays: dict[str, np.ndarray] = {}
+        for info in infos:
+            f.seek(info.header_offset)
+            header = f.read(30)
+            if header[:4] != b"PK\x03\x04":
+                raise ValueError(f"no zip header for {info.filename}")
+            name_len, extra_len = struct.unpack("<HH", header[26:30])
+            f.seek(info.header_offset + 30 + name_len + extra_len)
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            else:
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+            if dtype.hasobject:
+                raise ValueError(f"{info.filename} holds Python objects")
+            count = int(np.prod(shape))
+            mapped = np.frombuffer(buffer, dtype=dtype, count=count, offset=f.tell())
+            if mapped.ctypes.data % dtype.alignment:
+                mapped = mapped.copy()
+            arrays[info.filename.removesuffix(".npy")] = mapped.reshape(shape, order="F" if fortran else "C")
+        return arrays

@@ -1,0 +1,215 @@
+"""The array-based BM25 build, filtered search and mapped load agree with a plain reference."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kb.lexical as lexical
+from kb.chunk import chunk_paper
+from kb.errors import NotFoundError
+from kb.lexical import LexicalIndex, expand_query, tokenize
+from kb.parse import parse_report
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+QUERIES = ["KV cache quantization for video", "视频生成中的KV缓存量化", "强化学习 reward model", "RTX 4090",
+           "SWE-bench Verified", "Qwen2.5", "模型", "the of and", "medical image segmentation 医疗"]
+
+
+# -- the reference: the straightforward implementation the arrays must reproduce --------
+
+def reference_tokenize(text: str) -> list[str]:
+    text = lexical._normalise(text)
+    tokens: list[str] = []
+    for m in lexical._LATIN_RE.finditer(text):
+        word = m.group()[: lexical.MAX_TOKEN_CHARS]
+        if word not in lexical._STOPWORDS:
+            tokens.append(word)
+        if lexical._SPLIT_RE.search(word):
+            tokens.extend(p for p in lexical._SPLIT_RE.split(word) if p and p not in lexical._STOPWORDS)
+    for m in lexical._CJK_RE.finditer(text):
+        run = m.group()
+        tokens.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    return tokens
+
+
+def reference_build(chunk_ids: list[int], texts: list[str]) -> dict[str, np.ndarray]:
+    counts = [Counter(reference_tokenize(t)) for t in texts]
+    lengths = np.array([sum(c.values()) for c in counts], dtype=np.float64)
+    avg = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for row, c in enumerate(counts):
+        for term, tf in c.items():
+            postings.setdefault(term, []).append((row, tf))
+    ptr, rows, weights = [0], [], []
+    for term in sorted(postings):
+        idf = np.log(1 + (len(texts) - len(postings[term]) + 0.5) / (len(postings[term]) + 0.5))
+        for row, tf in postings[term]:
+            rows.append(row)
+            weights.append(idf * tf * (lexical.K1 + 1) / (tf + lexical.K1 * (1 - lexical.B + lexical.B * lengths[row] / avg)))
+        ptr.append(len(rows))
+    return {"chunk_ids": np.array(chunk_ids, dtype=np.int64), "vocab": sorted(postings),
+            "term_ptr": np.array(ptr, dtype=np.int64), "rows": np.array(rows, dtype=np.int32),
+            "weights": np.array(weights, dtype=np.float32)}
+
+
+def reference_search(ref: dict, query: str, k: int, allowed=None) -> list[tuple[int, float]]:
+    scores = np.zeros(len(ref["chunk_ids"]), dtype=np.float32)
+    for term, w in expand_query(query).items():
+        if term in ref["vocab"]:
+            t = ref["vocab"].index(term)
+            s, e = ref["term_ptr"][t], ref["term_ptr"][t + 1]
+            scores[ref["rows"][s:e]] += w * ref["weights"][s:e]
+    if allowed is not None:
+        scores = np.where(np.isin(ref["chunk_ids"], allowed), scores, 0.0)
+    hits = np.flatnonzero(scores > 0)
+    top = hits[np.argsort(-scores[hits], kind="stable")[:k]]
+    return [(int(ref["chunk_ids"][r]), float(scores[r])) for r in top]
+
+
+def assert_same(index: LexicalIndex, ref: dict) -> None:
+    np.testing.assert_array_equal(index.chunk_ids, ref["chunk_ids"])
+    assert [t.decode() for t in index.vocab.tolist()] == ref["vocab"]
+    np.testing.assert_array_equal(index.term_ptr, ref["term_ptr"])
+    np.testing.assert_array_equal(index.rows, ref["rows"])
+    np.testing.assert_allclose(index.weights, ref["weights"], rtol=2**-23, atol=0)
+    assert index.rows.dtype == np.int32 and index.weights.dtype == np.float32 and index.term_ptr.dtype == np.int64
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[list[int], list[str]]:
+    """Chunk ids and the texts ingest indexes (`embed_text`) of the sample reports, in chunk-id order."""
+    chunks = {}
+    for path in sorted(DATA.glob("*.md")):
+        for paper in parse_report(path.read_text(encoding="utf-8")).papers:
+            for chunk in chunk_paper(paper):
+                chunks[chunk.chunk_id] = chunk.embed_text
+    ids = sorted(chunks)
+    assert len(ids) > 200
+    return ids, [chunks[i] for i in ids]
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: tuple[list[int], list[str]]) -> dict:
+    return reference_build(*corpus)
+
+
+# -- build ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("batch_rows,weight_block", [(4096, 2**20), (37, 100), (1, 1)])
+def test_build_matches_reference_on_real_text(corpus, reference, batch_rows: int, weight_block: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical, "_BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(lexical, "_WEIGHT_BLOCK", weight_block)
+    assert_same(LexicalIndex.build(*corpus), reference)
+
+
+def test_build_sorts_rows_by_chunk_id(corpus, reference) -> None:
+    ids, texts = corpus
+    shuffled = np.random.default_rng(0).permutation(len(ids))
+    index = LexicalIndex.build([ids[i] for i in shuffled], [texts[i] for i in shuffled])
+    assert_same(index, reference)
+
+
+def test_build_edge_cases() -> None:
+    texts = ["word " * 300 + "模型" * 70000, "", "the of and", "模", "a-b-c Qwen2.5 c++ x" + "y" * 50]
+    ids = [40, 10, 30, 20, 50]
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    ref = reference_build([ids[i] for i in order], [texts[i] for i in order])
+    assert_same(LexicalIndex.build(ids, texts), ref)
+    empty = LexicalIndex.build([], [])
+    assert len(empty.vocab) == 0 and empty.search("模型", 5) == [] and empty.search("模型", 5, [1]) == []
+    with pytest.raises(ValueError):
+        LexicalIndex.build([1, 2], ["only one"])
+
+
+def test_tokenize_is_unchanged(corpus) -> None:
+    odd = ["state-of-the-art", "A/B test_set", "x" * 39 + "-y", "x" * 45 + ".z", "c++ a+b", "Ｑｗｅｎ２.５-7B",
+           "ﬁne-tuning ①②", "单", "一 二", "e\u0301t\u00e9", "URL https://arxiv.org/abs/2602.02958v1"]
+    for text in odd + corpus[1]:
+        assert tokenize(text) == reference_tokenize(text), text
+
+
+# -- search -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("k", [1, 7, 120, 100000])
+def test_search_matches_reference(corpus, reference, k: int) -> None:
+    index = LexicalIndex.build(*corpus)
+    ids = np.array(corpus[0])
+    rng = np.random.default_rng(k)
+    filters = [None, rng.choice(ids, size=len(ids) // 8, replace=False),  # unsorted, like a SQL result
+               list(ids[::3]) + [ids[0], ids[0], 7, -1, 2**62]]  # a list, duplicates, unknown ids
+    for query in QUERIES:
+        for allowed in filters:
+            assert index.search(query, k, allowed) == reference_search(reference, query, k, allowed)
+
+
+def test_ties_rank_by_chunk_id_and_cut_at_k() -> None:
+    ids = [90, 10, 50, 30, 70, 20]
+    index = LexicalIndex.build(ids, ["量化 模型"] * 5 + ["其他 文本"])
+    assert [cid for cid, _ in index.search("量化", 10)] == [10, 30, 50, 70, 90]
+    assert [cid for cid, _ in index.search("量化", 3)] == [10, 30, 50]
+    assert [cid for cid, _ in index.search("量化", 2, np.array([90, 50, 20]))] == [50, 90]
+
+
+def test_filter_without_sorted_ids_falls_back(corpus, reference) -> None:
+    """An index whose ids are not ascending (made elsewhere) still filters correctly."""
+    built = LexicalIndex.build(*corpus)
+    backwards = LexicalIndex(chunk_ids=built.chunk_ids[::-1].copy(), vocab=built.vocab, term_ptr=built.term_ptr,
+                             rows=built.rows, weights=built.weights)
+    ref = dict(reference, chunk_ids=reference["chunk_ids"][::-1].copy())
+    allowed = corpus[0][::5]
+    for query in QUERIES:
+        assert backwards.search(query, 50, allowed) == reference_search(ref, query, 50, allowed)
+
+
+# -- save and load ----------------------------------------------------------------------
+
+def test_save_load_maps_aligned_arrays(corpus, tmp_path: Path) -> None:
+    index = LexicalIndex.build(*corpus)
+    path = tmp_path / "gen" / "lexical.npz"
+    index.save(path)
+    assert not list(path.parent.glob("*.tmp*"))
+    loaded = LexicalIndex.load(path)
+    for name in ("chunk_ids", "vocab", "term_ptr", "rows", "weights"):
+        got, want = getattr(loaded, name), getattr(index, name)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == want.dtype and got.flags.aligned
+    assert not loaded.rows.flags.owndata  # mapped from the file, not read into memory
+    with np.load(path) as plain:  # still an ordinary .npz
+        np.testing.assert_array_equal(plain["weights"], index.weights)
+    for query in QUERIES:
+        assert loaded.search(query, 20, corpus[0][::2]) == index.search(query, 20, corpus[0][::2])
+
+
+def test_load_reads_the_previous_format(corpus, reference, tmp_path: Path) -> None:
+    """Indexes saved by `np.savez` with a str vocabulary load until the next ingest rewrites them."""
+    path = tmp_path / "lexical.npz"
+    np.savez(path, **dict(reference, vocab=np.array(reference["vocab"], dtype=str)))
+    loaded = LexicalIndex.load(path)
+    assert_same(loaded, reference)
+    for query in QUERIES:
+        assert loaded.search(query, 20) == reference_search(reference, query, 20)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip file", b"PK\x03\x04" + b"\0" * 40])
+def test_unreadable_or_missing_index_says_how_to_fix(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "lexical.npz"
+    with pytest.raises(NotFoundError, match="doctor --repair"):
+        LexicalIndex.load(path)
+    path.write_bytes(content)
+    with pytest.raises(NotFoundError, match=re.escape("doctor --repair")):
+        LexicalIndex.load(path)
+
+
+def test_truncated_index_is_unreadable(corpus, tmp_path: Path) -> None:
+    path = tmp_path / "lexical.npz"
+    LexicalIndex.build(*corpus).save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(NotFoundError, match="unreadable"):
+        LexicalIndex.load(path)
