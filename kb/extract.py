@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.metrics import Metric, ascii_bounds, benchmark_names, extract_metrics
+from kb.metrics import Metric, ascii_bounds, benchmark_names, extract_metrics, fold_case
 from kb.parse import Paper
 
 __all__ = [
@@ -59,6 +59,7 @@ _DOMAIN_RES = {tag: re.compile(ascii_bounds("|".join(words))) for tag, words in 
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'（）()\[\]{}，。、；：！？`]+")
 _TRAILING = ".,;:!?。，；：！？)）]】>*_`'\""
+_HTTP_RE = re.compile(r"^http://")
 # "GitHub: owner/repo" written without the host.
 _GITHUB_SLUG_RE = re.compile(r"GitHub\s*[:：]\s*([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9])", re.I)
 _CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org", "anonymous.4open.science", "codeberg.org")
@@ -66,17 +67,29 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org", "anonym
 _PARAM_SIZE_RE = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s?([BMT])(?![A-Za-z0-9])")
 _CN_SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|千亿|亿)\s*(?:参数|个参数|parameters)")
 _SIZE_CONTEXT_RE = re.compile(r"参数|parameters?|params|模型|models?|激活|MoE|Dense|版本|规模|尺寸|scale|size", re.I)
-_HARDWARE: tuple[tuple[str, str], ...] = (
-    (r"\b(?:RTX|GTX)\s?(\d{4})(?:\s?Ti)?\b", "RTX {0}"), (r"\bGH200\b", "GH200"), (r"\bGB200\b", "GB200"),
-    (r"(?<![A-Za-z0-9])H100\b", "H100"), (r"(?<![A-Za-z0-9])H200\b", "H200"), (r"(?<![A-Za-z0-9])H800\b", "H800"),
-    (r"(?<![A-Za-z0-9])H20\b", "H20"), (r"(?<![A-Za-z0-9])A100\b", "A100"), (r"(?<![A-Za-z0-9])A800\b", "A800"),
-    (r"\bA6000\b", "A6000"), (r"\bL40S?\b", "L40"), (r"\bL20\b", "L20"), (r"\bV100\b", "V100"),
-    (r"(?<![A-Za-z0-9])B200\b", "B200"), (r"\bTPU", "TPU"), (r"昇腾|\bAscend\b", "Ascend"),
-    (r"摩尔线程|\bMoore Threads\b", "Moore Threads"), (r"寒武纪|\bCambricon\b", "Cambricon"), (r"\bJetson\b", "Jetson"),
-    (r"消费级\s*(?:GPU|显卡)|\bconsumer[- ](?:grade )?GPUs?\b", "consumer GPU"),
-    (r"\bApple\s?M\d\b|\bMacBook\b", "Apple silicon"),
+# (pattern, name, words): a pattern is tried only on a text whose `fold_case` has one of its words;
+# most papers name little hardware, and scanning a paper for each pattern is slow.
+_HARDWARE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (r"\b(?:RTX|GTX)\s?(\d{4})(?:\s?Ti)?\b", "RTX {0}", ("rtx", "gtx")),
+    (r"\bGH200\b", "GH200", ("gh200",)), (r"\bGB200\b", "GB200", ("gb200",)),
+    (r"(?<![A-Za-z0-9])H100\b", "H100", ("h100",)), (r"(?<![A-Za-z0-9])H200\b", "H200", ("h200",)),
+    (r"(?<![A-Za-z0-9])H800\b", "H800", ("h800",)), (r"(?<![A-Za-z0-9])H20\b", "H20", ("h20",)),
+    (r"(?<![A-Za-z0-9])A100\b", "A100", ("a100",)), (r"(?<![A-Za-z0-9])A800\b", "A800", ("a800",)),
+    (r"\bA6000\b", "A6000", ("a6000",)), (r"\bL40S?\b", "L40", ("l40",)), (r"\bL20\b", "L20", ("l20",)),
+    (r"\bV100\b", "V100", ("v100",)), (r"(?<![A-Za-z0-9])B200\b", "B200", ("b200",)), (r"\bTPU", "TPU", ("tpu",)),
+    (r"昇腾|\bAscend\b", "Ascend", ("昇腾", "ascend")),
+    (r"摩尔线程|\bMoore Threads\b", "Moore Threads", ("摩尔线程", "moore threads")),
+    (r"寒武纪|\bCambricon\b", "Cambricon", ("寒武纪", "cambricon")), (r"\bJetson\b", "Jetson", ("jetson",)),
+    (r"消费级\s*(?:GPU|显卡)|\bconsumer[- ](?:grade )?GPUs?\b", "consumer GPU", ("消费级", "consumer")),
+    (r"\bApple\s?M\d\b|\bMacBook\b", "Apple silicon", ("apple", "macbook")),
 )
-_HARDWARE_RES = tuple((re.compile(ascii_bounds(p), re.I), name) for p, name in _HARDWARE)
+_HARDWARE_RES = tuple((re.compile(ascii_bounds(p), re.I), name, words) for p, name, words in _HARDWARE)
+_MARKUP_RE = re.compile(r"\*\*|`|\$")
+_TOKENS_AFTER_RE = re.compile(r"\s?(?:tokens?|tok|词元|token)", re.I)
+_CLAUSE_SPLIT_RE = re.compile(r"[。；;\n]")
+_RELEASE_WORD_RE = re.compile(r"开源|公开|发布|releas|available|open-source", re.I)
+_TITLE_SPLIT_RE = re.compile(r"[:：]")
+_OWN_BENCHMARK_RE = re.compile(r"bench|gym|qa|set|eval|data", re.I)
 _CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|仓库|框架|工具包?|资源|实现|code|weights|models?|repo(?:sitory)?)"
 _NEGATED_RE = re.compile(r"未|没有|无(?!需)|不|闭源|\bnot\b", re.I)
 _PROMISED_RE = re.compile(
@@ -139,7 +152,7 @@ def extract_links(paper: Paper) -> list[Link]:
 
 def _canonical_url(url: str) -> str:
     # The paper's own arXiv pages are already listed under their canonical form.
-    return re.sub(r"^http://", "https://", url).rstrip("/")
+    return _HTTP_RE.sub("https://", url).rstrip("/")
 
 
 def _link_kind(url: str) -> str:
@@ -151,18 +164,28 @@ def _link_kind(url: str) -> str:
     return "other"
 
 
-def extract_facts(paper: Paper) -> PaperFacts:
-    """Model sizes, hardware, code availability and datasets named in the paper's sections."""
-    plain = re.sub(r"\*\*|`|\$", "", "\n".join(s.text for s in paper.sections))
+def extract_facts(paper: Paper, metrics: list[Metric] | None = None) -> PaperFacts:
+    """Model sizes, hardware, code availability and datasets named in the paper's sections.
+
+    `metrics` is the paper's `extract_metrics(paper)` when the caller has it already: the
+    datasets include their benchmarks, and extracting metrics is most of the work.
+    """
+    plain = _MARKUP_RE.sub("", "\n".join(s.text for s in paper.sections))
     code_url = next((link.url for link in extract_links(paper)
                      if any(link.url.split("/")[2].lower().endswith(h) for h in _CODE_HOSTS)), None)
     return PaperFacts(
         model_sizes=_model_sizes(plain),
-        hardware=_unique(name.format(*m.groups()) for rx, name in _HARDWARE_RES for m in rx.finditer(plain)),
+        hardware=_hardware(plain),
         code_status=_code_status(plain, code_url),
         code_url=code_url,
-        datasets=_datasets(paper),
+        datasets=_datasets(paper, extract_metrics(paper) if metrics is None else metrics),
     )
+
+
+def _hardware(text: str) -> list[str]:
+    folded = fold_case(text)
+    return _unique(name.format(*m.groups()) for rx, name, words in _HARDWARE_RES
+                   if any(word in folded for word in words) for m in rx.finditer(text))
 
 
 def _model_sizes(text: str) -> list[str]:
@@ -170,7 +193,7 @@ def _model_sizes(text: str) -> list[str]:
     for m in _PARAM_SIZE_RE.finditer(text):
         window = text[max(0, m.start() - 16):m.end() + 20]
         # A size counts when it names parameters: Qwen2.5-7B, 744B参数, 80B MoE; 1.5TB or 8B tokens do not.
-        if re.match(r"\s?(?:tokens?|tok|词元|token)", text[m.end():], re.I):
+        if _TOKENS_AFTER_RE.match(text, m.end()):
             continue
         if text[max(0, m.start() - 1):m.start()] in ("-", "/") or _SIZE_CONTEXT_RE.search(window):
             sizes.append(_size_label(float(m.group(1)), m.group(2)))
@@ -186,8 +209,8 @@ def _size_label(value: float, unit: str) -> str:
 
 def _code_status(text: str, code_url: str | None) -> str:
     promised = False
-    for clause in re.split(r"[。；;\n]", text):
-        if not re.search(r"开源|公开|发布|releas|available|open-source", clause, re.I):
+    for clause in _CLAUSE_SPLIT_RE.split(text):
+        if not _RELEASE_WORD_RE.search(clause):
             continue
         if _PROMISED_RE.search(clause):
             promised = True
@@ -199,16 +222,16 @@ def _code_status(text: str, code_url: str | None) -> str:
     return "promised" if promised else "not stated"
 
 
-def _datasets(paper: Paper) -> list[str]:
+def _datasets(paper: Paper, metrics: list[Metric]) -> list[str]:
     names: list[str] = []
     for key in ("results", "contribution"):
         section = paper.section(key)
         if section is not None:
             names += benchmark_names(section.text)
-    names += [m.benchmark for m in extract_metrics(paper) if m.benchmark]
+    names += [m.benchmark for m in metrics if m.benchmark]
     # The paper's own method (OmniSIFT, A-RAG) is not a dataset; its own benchmark (HY3D-Bench) is.
-    own = re.split(r"[:：]", paper.title)[0].strip().lower()
-    return _unique(n for n in names if n.lower() != own or re.search(r"bench|gym|qa|set|eval|data", n, re.I))
+    own = _TITLE_SPLIT_RE.split(paper.title)[0].strip().lower()
+    return _unique(n for n in names if n.lower() != own or _OWN_BENCHMARK_RE.search(n))
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]

@@ -59,6 +59,18 @@ def ascii_bounds(pattern: str) -> str:
     return pattern.replace(r"\b", r"(?:(?<![A-Za-z0-9])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?![A-Za-z0-9]))")
 
 
+def fold_case(text: str) -> str:
+    """`text` lower-cased, with ı, İ and ſ as i, i and s, the letters re.I matches them to: a re.I
+    match of a word of ASCII letters, digits and CJK in `text` is then the word, lower-cased, in it."""
+    return text.lower().replace("\u0131", "i").replace("i\u0307", "i").replace("\u017f", "s")
+
+
+def _word_prefilter(pattern: str) -> re.Pattern[str] | None:
+    """For a re.I pattern that only lists words (`PSNR|\\bFID\\b|峰值`), a quick pattern that finds one of
+    them in `fold_case(text)` wherever it matches `text`; None for other patterns."""
+    words = [w.removeprefix(r"\b").removesuffix(r"\b").lower() for w in pattern.split("|")]
+    plain = all(re.fullmatch(r"[A-Za-z0-9 \-\u4e00-\u9fff]+", w) for w in words)
+    return re.compile("|".join(words)) if plain else None
 _NUM_RE = re.compile(r"(?<![\d.,])(?P<sign>[+＋]|(?<![\w\d)])[-−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _UNIT_RE = re.compile(
     r"\s*(?P<unit>%|％|个百分点|百分点|个点|pp(?![A-Za-z])|倍|[x×](?![A-Za-z])|ms(?![A-Za-z])|毫秒|秒|s(?![A-Za-z])"
@@ -105,7 +117,8 @@ _METRICS: tuple[tuple[str, str], ...] = (
     (r"成本|cost|开销", "cost"), (r"耗时|时间|time", "time"), (r"奖励|reward", "reward"),
     (r"得分|分数|评分|高分|平均分|score|分(?=[，。、；）)]|$)", "score"),
 )
-_METRIC_RES = tuple((re.compile(ascii_bounds(p), re.I), name) for p, name in _METRICS)
+# (pattern, name, prefilter): a text is scanned only for the metrics whose words it has.
+_METRIC_RES = tuple((re.compile(ascii_bounds(p), re.I), name, _word_prefilter(p)) for p, name in _METRICS)
 # Metric names and generic terms that the benchmark patterns would otherwise pick up ("在 AUV 指标上").
 _NOT_BENCHMARK_RE = re.compile(
     r"(?:PSNR|SSIM|LPIPS|FVD|FID|FPSD|mIoU|IoU|Dice|F1|AUC|AUROC|AUV|LCE|BLEU|ROUGE(?:-\w+)?|METEOR|mAP|WER|CER|CKA"
@@ -127,15 +140,23 @@ _COMPARE_RE = re.compile(
 _NAME_TAIL = (r"[A-Za-z0-9]*(?:[-+_.'/&][A-Za-z0-9]+)*\+*"
               r"(?:[ ](?:[A-Z][A-Za-z0-9]*(?:[-+_.'/][A-Za-z0-9]+)*\+*|v?\d+(?:[./]\d+)*(?![\dA-Za-z])))*")
 _NAME = rf"[A-Za-z]{_NAME_TAIL}"
-_ANCHOR_STRONG = r"(?:等)?(?:基准|数据集|测试集|评测集|评估集|benchmark|榜单|leaderboard)"
+# Where a name may start: not after a letter, since a name found inside a word is also found from
+# the word's start, which a scan tries first; but right after a match ending in "benchmark" a scan
+# resumes mid-word ("benchmarks"). Only a speed-up: the patterns find what they find without it.
+_NAME_START = r"(?:(?<![A-Za-z])|(?<=benchmark)|(?<=leaderboard))"
+_ANCHOR_RE = re.compile("基准|数据集|测试集|评测集|评估集|benchmark|榜单|leaderboard")
+_ANCHOR_STRONG = rf"(?:等)?(?:{_ANCHOR_RE.pattern})"
+_SCORE_WORD_RE = re.compile("评分|得分|分数|准确率|成功率")
 _CJK_PREFIX = r"[\u4e00-\u9fff（(“\"「]{0,10}"
-_BENCH_RES: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(rf"({_NAME})\s*[（(]?[^，。；,;A-Za-z]{{0,10}}?{_ANCHOR_STRONG}"), 2),
-    (re.compile(rf"{_ANCHOR_STRONG}\s*[（(:：]\s*({_NAME})\s*[）)]"), 2),
-    (re.compile(rf"在{_CJK_PREFIX}\s*({_NAME})\s*[）)”\"」]?[^，。；,;\d]{{0,10}}?(?:上|中|里|环境|任务|评估|测试)"), 1),
-    (re.compile(rf"[（(]\s*(?:如|例如|e\.g\.,?)?\s*({_NAME})\s*[）)]\s*(?:上|中)"), 1),
-    (re.compile(rf"({_NAME})\s*(?:的)?\s*[\u4e00-\u9fff]{{0,3}}?(?:评分|得分|分数|准确率|成功率)"), 1),
-    (re.compile(rf"\bon\s+({_NAME})"), 1),
+# (pattern, strength, prefilter): a pattern that ends in a word is tried only on a text that has the word.
+_BENCH_RES: tuple[tuple[re.Pattern[str], int, re.Pattern[str] | None], ...] = (
+    (re.compile(rf"{_NAME_START}({_NAME})\s*[（(]?[^，。；,;A-Za-z]{{0,10}}?{_ANCHOR_STRONG}"), 2, _ANCHOR_RE),
+    (re.compile(rf"{_ANCHOR_STRONG}\s*[（(:：]\s*({_NAME})\s*[）)]"), 2, None),
+    (re.compile(rf"在{_CJK_PREFIX}\s*({_NAME})\s*[）)”\"」]?[^，。；,;\d]{{0,10}}?(?:上|中|里|环境|任务|评估|测试)"), 1, None),
+    (re.compile(rf"[（(]\s*(?:如|例如|e\.g\.,?)?\s*({_NAME})\s*[）)]\s*(?:上|中)"), 1, None),
+    (re.compile(rf"{_NAME_START}({_NAME})\s*(?:的)?\s*[\u4e00-\u9fff]{{0,3}}?(?:{_SCORE_WORD_RE.pattern})"), 1,
+     _SCORE_WORD_RE),
+    (re.compile(rf"\bon\s+({_NAME})"), 1, None),
 )
 
 
@@ -144,31 +165,70 @@ _ITEM = rf"(?:[A-Za-z]|\d+[A-Za-z]){_NAME_TAIL}"  # list items may start with di
 _ENUM = (rf"{_ITEM}(?:\s*(?:[（(][^（()）]{{0,20}}[）)])?\s*(?:、|,|，|和|及|以及|与|/|&|or\b|and\b)\s*{_ITEM})*")
 # The filler may not start a new phrase: "CoL 在所有数据集上" names no dataset.
 _ENUM_BEFORE_RE = re.compile(
-    rf"({_ENUM})\s*(?:[（(][^（()）]{{0,20}}[）)])?\s*(?:(?!在|对|于|将|使)[^\sA-Za-z，。；,;]){{0,14}}?{_ANCHOR_STRONG}"
+    rf"{_NAME_START}({_ENUM})\s*(?:[（(][^（()）]{{0,20}}[）)])?"
+    rf"\s*(?:(?!在|对|于|将|使)[^\sA-Za-z，。；,;]){{0,14}}?{_ANCHOR_STRONG}"
 )
 _ENUM_AFTER_RE = re.compile(rf"{_ANCHOR_STRONG}[^\sA-Za-z（(：:，。；]{{0,4}}\s*[（(：:]\s*(?:如|例如|包括|e\.g\.,?)?\s*({_ENUM})")
 _ENUM_SPLIT_RE = re.compile(r"\s*(?:[（(][^（()）]{0,20}[）)])?\s*(?:、|,|，|和|及|以及|与|/|&|\bor\b|\band\b)\s*")
+_BOLD_OR_CODE_RE = re.compile(r"\*\*|`")
+_LETTER_RE = re.compile(r"[A-Za-z]")
+_BENCHMARK_LIKE_RE = re.compile(r"bench|eval|qa\b|arena|gym", re.I)
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9-]{2,}")
+_BENCHMARK_WORD_RE = re.compile(r"bench|eval|arena", re.I)
+_IDENTIFIER_RE = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}|[-+_]")
+_VERSION_RE = re.compile(r"[vV]\d[\d.]*")
+
+# Sentences and figures.
+_EXAMPLE_RE = re.compile(r"(?:例如|比如|如|特别是|尤其|e\.g\.|for example)", re.I)
+_BULLET_RE = re.compile(r"^\s*(?:[*\-+•]|\d{1,2}[.)、])\s+")
+_LABEL_RE = re.compile(r"^\*\*([^*]{1,40}?)\s*[:：]?\s*\*\*\s*[:：]?\s*")
+_MARKUP_RE = re.compile(r"\*\*|`|\$")
+_SENTENCE_END_RE = re.compile(r"(?<=[。；;！？!?])")
+_CLAUSE_END_RE = re.compile(r"[，,；;。]")  # the end of the clause after a figure
+_CLAUSE_START_RE = re.compile(r"[，,；;]")  # the start of the clause before a figure
+_PHRASE_START_RE = re.compile(r"[，,；;（(]")  # the start of the phrase before a figure
+_PHRASE_END_RE = re.compile(r"[，,；;。（(]")  # the end of the phrase after a figure
+_DIGIT_RE = re.compile(r"\d")
+_UPPER_RE = re.compile(r"\d+(?:\.\d+)?")
+_NAME_AFTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]|-[A-Za-z]|°|:\d")
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9+\-_.]*)[ ]$")
+_SCORE_LIKE_RE = re.compile(r"0\.\d{2,}|\d{2,}\.\d+")
+_SETTING_BEFORE_RE = re.compile(r"[A-Za-z]\s*[=＝]\s*$|第\s*$")
+_ARXIV_ID_RE = re.compile(r"\d{4}\.\d{4,5}")
+_DATE_RE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b")
+_MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM)(?!占用)")
+_MEMORY_BEFORE_RE = re.compile(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$")
+_LENGTH_BEFORE_RE = re.compile(r"长达\s*$")
+_CONTEXT_WORD_RE = re.compile(r"长度|上下文|最长|窗口|context|length|chunk", re.I)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_OPEN_PAREN_BEFORE_RE = re.compile(r"[（(]\s*$")
+_ENUMERATION_RE = re.compile(r"\d[）)]")
+_PAREN_OR_VS_BEFORE_RE = re.compile(r"[（(]\s*$|vs\.?\s*$")
 
 
 def benchmark_names(text: str) -> list[str]:
     """Benchmark and dataset names listed next to 基准/数据集/benchmark in `text`, in order, each once."""
-    plain = re.sub(r"\*\*|`", "", text)
+    plain = _BOLD_OR_CODE_RE.sub("", text)
     names: dict[str, None] = {}
-    for rx in (_ENUM_BEFORE_RE, _ENUM_AFTER_RE):
+    enums = (_ENUM_BEFORE_RE, _ENUM_AFTER_RE) if _ANCHOR_RE.search(plain) else ()  # both need an anchor word
+    for rx in enums:
         for m in rx.finditer(plain):
             for item in _ENUM_SPLIT_RE.split(m.group(1)):
                 item = item.strip(" -_.'/&")
-                # A name led by digits (2WikiMultiHopQA) needs letters; 120B+ and 5k are sizes.
-                if item[0].isdigit() and len(re.findall(r"[A-Za-z]", item)) < 2:
+                # A name led by digits (2WikiMultiHopQA) needs letters; 120B+ and 5k are sizes;
+                # "的 and MMLU 基准" gives an empty item before "MMLU".
+                if not item or (item[0].isdigit() and len(_LETTER_RE.findall(item)) < 2):
                     continue
                 if _is_benchmark_name(item):
                     names.setdefault(item, None)
     # "在 MEnvBench 上" names a benchmark only if the name says so; "在 Unitree G1 上" does not.
-    for rx, strength in _BENCH_RES:
+    for rx, strength, prefilter in _BENCH_RES:
+        if strength != 1 or (prefilter and not prefilter.search(plain)):
+            continue  # only the strength-1 patterns add names here
         for m in rx.finditer(plain):
             name = m.group(1).strip(" -_.'/&")
-            benchmark_like = re.search(r"bench|eval|qa\b|arena|gym", name, re.I) or re.fullmatch(r"[A-Z][A-Z0-9-]{2,}", name)
-            if strength == 1 and benchmark_like and _is_benchmark_name(name):
+            benchmark_like = _BENCHMARK_LIKE_RE.search(name) or _ACRONYM_RE.fullmatch(name)
+            if benchmark_like and _is_benchmark_name(name):
                 names.setdefault(name, None)
     return list(names)
 
@@ -183,7 +243,7 @@ def extract_metrics(paper: Paper) -> list[Metric]:
         carried: tuple[int, str | None] = (-1, None)  # (bullet, last metric name) for 例如… sentences
         for sentence in _sentences(section.text):
             # Only a sentence that gives an example of the one before (例如…) inherits its metric.
-            example = re.match(r"(?:例如|比如|如|特别是|尤其|e\.g\.|for example)", sentence.text, re.I)
+            example = _EXAMPLE_RE.match(sentence.text)
             previous = carried[1] if carried[0] == sentence.bullet and example else None
             for metric in _metrics_in(sentence, key, previous):
                 carried = (sentence.bullet, metric.metric)
@@ -201,18 +261,18 @@ def _sentences(text: str) -> list[_Sentence]:
         if not raw.strip():
             continue
         indent = len(raw) - len(raw.lstrip())
-        line = re.sub(r"^\s*(?:[*\-+•]|\d{1,2}[.)、])\s+", "", raw).strip()
+        line = _BULLET_RE.sub("", raw).strip()
         label = ""
-        if m := re.match(r"^\*\*([^*]{1,40}?)\s*[:：]?\s*\*\*\s*[:：]?\s*", line):
+        if m := _LABEL_RE.match(line):
             label = m.group(1)
         while stack and stack[-1][0] >= indent:
             stack.pop()
         parents = tuple(lbl for _, lbl in reversed(stack))
         if label:
             stack.append((indent, label))
-        line = re.sub(r"\*\*|`|\$", "", line)
+        line = _MARKUP_RE.sub("", line)
         earlier: list[str] = []
-        for part in re.split(r"(?<=[。；;！？!?])", line):
+        for part in _SENTENCE_END_RE.split(line):
             part = part.strip()
             if part:
                 out.append(_Sentence(part, (*reversed(earlier), *parents), label, bullet))
@@ -240,7 +300,7 @@ def _metrics_in(sentence: _Sentence, section: str, previous_metric: str | None =
         direction = _direction(_QUALIFIER_RE.sub("", before), after, text[fig.start:fig.start + 1])
         if baseline is not None and direction == "none" and baseline != fig.value:
             direction = "improve" if fig.value > baseline else "reduce"
-        clause_after = re.split(r"[，,；;。]", text[fig.end:])[0]
+        clause_after = _CLAUSE_END_RE.split(text[fig.end:])[0]
         metric = _metric_name(before, after, fig, previous_metric, sentence.label)
         previous_metric = metric  # "相比 Muon 降低了 9%" reuses the metric of the figure before it
         rows.append(Metric(
@@ -256,7 +316,9 @@ def _figures(text: str) -> list[_Figure]:
     """The numbers in `text` that are reported figures, ranges folded to their upper bound."""
     figures: list[_Figure] = []
     consumed = 0
-    for m in _NUM_RE.finditer(text):
+    if (digit := _DIGIT_RE.search(text)) is None:
+        return figures
+    for m in _NUM_RE.finditer(text, max(0, digit.start() - 1)):  # a number starts at its sign or first digit
         if m.start() < consumed:
             continue
         start, end = m.start(), m.end()
@@ -265,8 +327,8 @@ def _figures(text: str) -> list[_Figure]:
         value = float(raw.replace(",", "")) * (-1 if m["sign"] in ("-", "−") else 1)
         # Ranges (5-10%, 98% 至 133%, 1.5-2 倍, 0.4-0.8) report their upper bound.
         if (r := _RANGE_RE.match(text, unit_end)) and not _FROM_RE.search(text[:start]):
-            if (up := re.match(r"\d+(?:\.\d+)?", text[r.end():])) is not None:
-                up_end = r.end() + up.end()
+            if (up := _UPPER_RE.match(text, r.end())) is not None:
+                up_end = up.end()
                 up_unit, up_unit_end = _unit_at(text, up_end)
                 if (unit is None or up_unit is None or unit == up_unit) and float(up[0]) >= abs(value):
                     value, unit, end, unit_end = float(up[0]), unit or up_unit, up_end, up_unit_end
@@ -291,49 +353,50 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False
     if prev in "-_.@/#:" and len(before) >= 2 and before[-2].isascii() and before[-2].isalnum():
         return False
-    if re.match(r"[A-Za-z\u00c0-\u024f]|-[A-Za-z]|°|:\d", after) and raw_unit is None:
+    if _NAME_AFTER_RE.match(after) and raw_unit is None:
         return False  # 8B, 32k, 1080P, 20-Entropy, 4-bit, 75°, 1:11
-    if (w := re.search(r"([A-Za-z][A-Za-z0-9+\-_.]*)[ ]$", before)) and w.group(1).lower() not in _LEAD_WORDS:
+    if (w := _WORD_BEFORE_RE.search(before)) and w.group(1).lower() not in _LEAD_WORDS:
         # RTX 4090, Claude Opus 4.5, Terminal-Bench 2.0, Qwen 2.5 are names; PubMedQA 0.9566,
         # HumanEval 90.2 and MMLU 71.3% are scores: versions are integers or x.y below 10.
-        if not (unit in ("%", "pp", "x", "ms", "s", "FPS") or re.fullmatch(r"0\.\d{2,}|\d{2,}\.\d+", raw)):
+        if not (unit in ("%", "pp", "x", "ms", "s", "FPS") or _SCORE_LIKE_RE.fullmatch(raw)):
             return False
-    if re.search(r"[A-Za-z]\s*[=＝]\s*$", before) or re.search(r"第\s*$", before):
+    if _SETTING_BEFORE_RE.search(before):
         return False  # N=4, 第 3 名
-    if re.fullmatch(r"\d{4}\.\d{4,5}", raw) or re.match(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b", text[start:]):
+    if _ARXIV_ID_RE.fullmatch(raw) or _DATE_RE.match(text, start):
         return False  # arXiv ids and dates
-    if unit in ("GB", "MB", "TB") and (
-        re.match(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM)(?!占用)", text[unit_end:])
-        or re.search(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$", before)
-    ):
+    if unit in ("GB", "MB", "TB") and (_MEMORY_AFTER_RE.match(text, unit_end) or _MEMORY_BEFORE_RE.search(before)):
         return False  # hardware capacity: A100（80GB）, 配备 1.5TB 主机内存
-    if unit in ("s", "min", "h") and re.search(r"长达\s*$", before):
+    if unit in ("s", "min", "h") and _LENGTH_BEFORE_RE.search(before):
         return False  # input length: 长达 120 秒的视频
-    if unit == "token" and re.search(r"长度|上下文|最长|窗口|context|length|chunk", re.split(r"[，,；;]", before)[-1], re.I):
+    if unit == "token" and _CONTEXT_WORD_RE.search(_CLAUSE_START_RE.split(before)[-1]):
         return False  # context length: 支持最长 8,192 token
     if raw_unit is None:
         if _COUNT_RE.match(after):
             return False  # 5 个基准, 700 帧, 120 万张
-        if re.fullmatch(r"(?:19|20)\d\d", raw):
+        if _YEAR_RE.fullmatch(raw):
             return False  # years
-        if re.search(r"[（(]\s*$", before) and re.match(r"\d[）)]", text[start:]):
+        if _OPEN_PAREN_BEFORE_RE.search(before) and _ENUMERATION_RE.match(text, start):
             return False  # inline enumeration: （1）…（2）…
         if "." not in raw:
             # A bare integer is a count, step or setting unless something marks it as a score.
-            return bool(_SCORE_CUE_RE.search(before) or re.search(r"[（(]\s*$|vs\.?\s*$", before)
-                        or _metric_just_before(before))
+            return bool(_SCORE_CUE_RE.search(before) or _PAREN_OR_VS_BEFORE_RE.search(before)
+                        or _metric_mentions(before[-8:]))
     return True
 
 
-def _metric_just_before(before: str) -> bool:
-    window = before[-8:]
-    return any(rx.search(window) for rx, _ in _METRIC_RES)
+def _metric_mentions(text: str) -> list[tuple[int, str]]:
+    """(start, metric name) of every metric mention in `text`, in `_METRICS` order."""
+    if not text:
+        return []  # the phrase after a figure is mostly empty
+    folded = fold_case(text)
+    return [(m.start(), name) for rx, name, prefilter in _METRIC_RES
+            if prefilter is None or prefilter.search(folded) for m in rx.finditer(text)]
 
 
 def _direction(before: str, after: str, sign: str) -> str:
     if sign in "+＋":
         return "improve"
-    clause = re.split(r"[，,；;（(]", before)[-1]
+    clause = _PHRASE_START_RE.split(before)[-1]
     best, where = "none", -1
     for pattern, name in ((_IMPROVE_RE, "improve"), (_REDUCE_RE, "reduce")):
         for m in pattern.finditer(clause):
@@ -341,7 +404,7 @@ def _direction(before: str, after: str, sign: str) -> str:
                 best, where = name, m.start()
     if best != "none":
         return best
-    head = re.split(r"[，,；;。（(]", after)[0]
+    head = _PHRASE_END_RE.split(after)[0]
     if _REDUCE_RE.search(head):
         return "reduce"
     if _IMPROVE_RE.search(head):
@@ -356,20 +419,17 @@ def _metric_name(before: str, after: str, fig: _Figure, previous: str | None, la
         return "score"
     if fig.unit == "FPS":
         return "FPS"
-    clause = re.split(r"[，,；;]", before)[-1]
+    clause = _CLAUSE_START_RE.split(before)[-1]
     # The latest mention wins, but a generic "score" only when nothing more specific is there (F1 分数).
-    found = [(name != "score", m.start(), name) for rx, name in _METRIC_RES for m in rx.finditer(clause)]
+    found = [(name != "score", start, name) for start, name in _metric_mentions(clause)]
     if found:
         return max(found)[2]
-    head = re.split(r"[，,；;。（(]", after)[0]
-    found = [(m.start(), name) for rx, name in _METRIC_RES for m in rx.finditer(head)]
-    if found:
+    if found := _metric_mentions(_PHRASE_END_RE.split(after)[0]):
         return min(found)[1]
     if previous:
         return previous
-    for rx, name in _METRIC_RES:
-        if rx.search(label):
-            return name
+    if found := _metric_mentions(label):
+        return found[0][1]  # the first metric in `_METRICS` order that the label names
     return "speedup" if fig.unit == "x" else None
 
 
@@ -386,7 +446,9 @@ def _benchmark(before: str, after: str, context: tuple[str, ...]) -> str | None:
 
 def _bench_candidate(text: str) -> str | None:
     best: tuple[int, int, str] | None = None  # (strength, position, name)
-    for rx, strength in _BENCH_RES:
+    for rx, strength, prefilter in _BENCH_RES:
+        if prefilter and not prefilter.search(text):
+            continue
         for m in rx.finditer(text):
             name = m.group(1).strip(" -_.'/&")
             if not _is_benchmark_name(name):
@@ -402,13 +464,13 @@ def _bench_candidate(text: str) -> str | None:
 
 
 def _looks_like_identifier(name: str) -> bool:
-    return bool(re.search(r"\d|[a-z][A-Z]|[A-Z]{2}|[-+_]", name))
+    return bool(_IDENTIFIER_RE.search(name))
 
 
 def _is_benchmark_name(name: str) -> bool:
-    if len(name) < 2 or not re.search(r"[A-Za-z]", name) or re.fullmatch(r"[vV]\d[\d.]*", name):
+    if len(name) < 2 or not _LETTER_RE.search(name) or _VERSION_RE.fullmatch(name):
         return False
-    if re.search(r"bench|eval|arena", name, re.I):
+    if _BENCHMARK_WORD_RE.search(name):
         return True  # SEED-Bench and LLaVA-Bench start like model names but are benchmarks
     if _NOT_BENCHMARK_RE.fullmatch(name):
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -298,6 +299,62 @@ def test_facts_sizes_and_hardware_from_inline_text() -> None:
     assert facts.hardware == ["H800", "Ascend", "consumer GPU"]
     assert facts.model_sizes == ["7B", "0.832B"]
 
+
+def test_hardware_in_any_letter_case() -> None:
+    # Hardware patterns ignore case, so their quick word check must too: ſ and ı match s and i under re.I.
+    facts = extract_facts(make_paper(usage="在 8 张 AſCEND 910B、h100、Rtx 4090 与 CAMBRİCON 芯片上训练。"))
+    assert facts.hardware == ["RTX 4090", "H100", "Ascend", "Cambricon"]
+
+
+@pytest.mark.parametrize("pid", sorted(SEED))
+def test_facts_with_the_metrics_passed_in_are_the_same(pid: str) -> None:
+    paper = SEED[pid]
+    assert extract_facts(paper, extract_metrics(paper)) == extract_facts(paper)
+
+
+def test_an_enumeration_led_by_a_conjunction_names_no_empty_benchmark() -> None:
+    facts = extract_facts(make_paper(results="*   在 and MMLU 基准上达到 71.3%。\n*   在 or 基准上持平。"))
+    assert "MMLU" in facts.datasets and "" not in facts.datasets
+
+
+# ---------------------------------------------------------------- quick checks that only save time
+
+_TRICKY = ["MMLU benchmarksGSM8K 基准", "2WikiMultiHopQA、HotpotQA 数据集", "xMMLU、CMMLU等基准", "Qwen2.5-7B 基准",
+           "leaderboardsArena-Hard 榜单", "在 SWE-bench Verified 上得分为 71", "HumanEval评分 90.2", "F1分数提升 3.2"]
+
+
+def test_name_patterns_find_the_same_without_their_start_check() -> None:
+    """`_NAME_START` skips starts inside a word; the patterns must find exactly what they find without it."""
+    from kb import metrics
+
+    texts = _TRICKY + [s.text for p in SEED.values() for s in p.sections if s.key in ("results", "contribution")]
+    patterns = [metrics._ENUM_BEFORE_RE] + [rx for rx, _, _ in metrics._BENCH_RES]
+    for rx in (rx for rx in patterns if metrics._NAME_START in rx.pattern):
+        unchecked = re.compile(rx.pattern.replace(metrics._NAME_START, "", 1))
+        for text in texts:
+            assert [m.span(1) for m in rx.finditer(text)] == [m.span(1) for m in unchecked.finditer(text)], text
+
+
+def test_word_prefilters_pass_every_text_their_pattern_matches() -> None:
+    from kb import extract, metrics
+
+    patterns = [p for p, _ in metrics._METRICS] + [p for p, _, _ in extract._HARDWARE]
+    words = [w.removeprefix(r"\b").removesuffix(r"\b") for p in patterns for w in p.split("|")]
+    texts = _TRICKY + [f"在{w}上" for w in words] + [s.text for p in SEED.values() for s in p.sections]
+    # re.I matches ſ to s, ı and İ to i and the Kelvin sign to k.
+    texts += [t.swapcase() for t in texts] + [t.translate(str.maketrans("sSiIk", "ſſıİK")) for t in texts]
+    matched = 0
+    for text in texts:
+        folded = metrics.fold_case(text)
+        for rx, name, prefilter in metrics._METRIC_RES:
+            if prefilter is not None and rx.search(text):
+                matched += 1
+                assert prefilter.search(folded), (name, text)
+        for rx, name, words in extract._HARDWARE_RES:
+            if rx.search(text):
+                matched += 1
+                assert any(w in folded for w in words), (name, text)
+    assert matched > 1000
 
 # ---------------------------------------------------------------- purity and the gold set
 
