@@ -6,6 +6,11 @@ fresh process, so peak RSS and load time are not polluted by earlier work.
 
 Run: .venv/bin/python bench/bench_lexical.py --sizes 50000 265000 --impl new old
 (`old` imports /tmp/lexical_old.py, a copy of an earlier kb/lexical.py; `--old` changes the path)
+
+With `--update`, each size is instead the index before a day's ingest: the bench times
+`LexicalIndex.update` adding the next `--added` chunks and dropping `--removed` random ones,
+against a full build of the same final chunks, and checks that both give the same arrays.
+Run: .venv/bin/python bench/bench_lexical.py --update --sizes 50000 --added 500 --removed 50
 """
 
 from __future__ import annotations
@@ -82,22 +87,86 @@ def rss_mib() -> float:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def file_rss_mib() -> float:
+    """Resident pages mapped from files: the previous index an update reads, which the page cache can drop."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("RssFile:")) / 1024
+
+
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child_build(impl: str, old_path: str, n: int, index_path: str) -> dict:
-    cls = lexical_class(impl, old_path)
+def read_texts(n: int, keep: set[int] | None = None) -> tuple[list[int], list[str]]:
+    """Chunk ids and texts of the first `n` chunks (only those in `keep`, if given), in chunk-id order."""
     ids: list[int] = []
     texts: list[str] = []
     with texts_file(n).open() as f:  # line by line, so reading leaves no peak above the texts themselves
         for line in f:
             cid, text = json.loads(line)
-            ids.append(cid)
-            texts.append(text)
-    order = sorted(range(n), key=ids.__getitem__)  # ingest passes chunks in chunk-id order
-    ids = [ids[i] for i in order]
-    texts = [texts[i] for i in order]
+            if keep is None or cid in keep:
+                ids.append(cid)
+                texts.append(text)
+    order = sorted(range(len(ids)), key=ids.__getitem__)  # ingest passes chunks in chunk-id order
+    return [ids[i] for i in order], [texts[i] for i in order]
+
+
+def update_sets(n: int, added: int, removed: int) -> tuple[list[int], list[int]]:
+    """Chunk ids before and after a day's ingest: the first `n` chunks, then some gone and the next `added`."""
+    with texts_file(n + added).open() as f:
+        ids = [json.loads(line)[0] for line in f]
+    before = ids[:n]
+    gone = set(np.random.default_rng(0).choice(before, size=removed, replace=False).tolist())
+    return sorted(before), sorted([i for i in before if i not in gone] + ids[n:])
+
+
+def child_update(n: int, added: int, removed: int, previous_path: str, index_path: str) -> dict:
+    """Load the previous index as ingest does, tokenize only the new chunks' texts and merge."""
+    from kb.lexical import LexicalIndex
+
+    before, after = update_sets(n, added, removed)
+    new_ids, new_texts = read_texts(n + added, set(after) - set(before))  # ingest fetches only these
+    gc.collect()
+    rss, peak, mapped = rss_mib(), peak_mib(), file_rss_mib()
+    started = time.perf_counter()
+    previous = LexicalIndex.load_reusable(Path(previous_path))
+    assert previous is not None
+    index = LexicalIndex.update(previous, after, new_ids, new_texts)
+    seconds = time.perf_counter() - started
+    growth = peak_mib() - rss
+    mapped = file_rss_mib() - mapped
+    index.save(Path(index_path))
+    return {"update_s": round(seconds, 3), "update_peak_growth_mib": round(growth, 1),
+            "update_of_which_mapped_previous_mib": round(mapped, 1),
+            "update_peak_before_minus_rss_mib": round(peak - rss, 1), "postings": len(index.rows)}
+
+
+def child_full(n: int, added: int, removed: int, index_path: str, before: bool = False) -> dict:
+    """A build from scratch over the chunks the update ends with (or, with `before`, starts from)."""
+    from kb.lexical import LexicalIndex
+
+    ids, texts = read_texts(n + added, set(update_sets(n, added, removed)[0 if before else 1]))
+    gc.collect()
+    rss, peak = rss_mib(), peak_mib()
+    started = time.perf_counter()
+    index = LexicalIndex.build(ids, texts)
+    seconds = time.perf_counter() - started
+    growth = peak_mib() - rss
+    index.save(Path(index_path))
+    return {"full_s": round(seconds, 2), "full_peak_growth_mib": round(growth, 1),
+            "full_peak_before_minus_rss_mib": round(peak - rss, 1)}
+
+
+def same_arrays(a: str, b: str) -> bool:
+    """Whether two saved indexes hold the same arrays, of the same types, to the bit."""
+    with np.load(a) as x, np.load(b) as y:
+        return sorted(x.files) == sorted(y.files) and all(
+            x[k].dtype == y[k].dtype and np.array_equal(x[k], y[k]) for k in x.files)
+
+
+def child_build(impl: str, old_path: str, n: int, index_path: str) -> dict:
+    cls = lexical_class(impl, old_path)
+    ids, texts = read_texts(n)
     gc.collect()
     before, peak_before = rss_mib(), peak_mib()
     started = time.perf_counter()
@@ -152,6 +221,9 @@ def main() -> None:
     parser.add_argument("--impl", nargs="+", choices=["new", "old"], default=["new"])
     parser.add_argument("--old", default="/tmp/lexical_old.py")
     parser.add_argument("--corpus", default=str(CORPUS))
+    parser.add_argument("--update", action="store_true", help="time an incremental update against a full build")
+    parser.add_argument("--added", type=int, default=500)
+    parser.add_argument("--removed", type=int, default=50)
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -161,11 +233,28 @@ def main() -> None:
             print("{}")
         elif kind == "build":
             print(json.dumps(child_build(impl, args.old, int(rest[0]), rest[1])))
+        elif kind == "update":
+            print(json.dumps(child_update(int(impl), args.added, args.removed, *rest)))
+        elif kind in ("full", "base"):
+            print(json.dumps(child_full(int(impl), args.added, args.removed, rest[0], before=kind == "base")))
         else:
             print(json.dumps(child_query(impl, args.old, rest[0])))
         return
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        if args.update:
+            for n in args.sizes:
+                if not texts_file(n + args.added).exists():
+                    run_child("--child", "prepare", str(n + args.added), args.corpus)
+                base, updated, full = (str(Path(tmp) / f"{name}-{n}.npz") for name in ("base", "updated", "full"))
+                sizes = ["--added", str(args.added), "--removed", str(args.removed)]
+                run_child(*sizes, "--child", "base", str(n), base)  # the previous generation's index
+                row = {"chunks_before": n, "added": args.added, "removed": args.removed}
+                row |= run_child(*sizes, "--child", "update", str(n), base, updated)
+                row |= run_child(*sizes, "--child", "full", str(n), full)
+                row["identical"] = same_arrays(updated, full)
+                print(json.dumps(row), flush=True)
+            return
         for n in args.sizes:
             if not texts_file(n).exists():
                 run_child("--child", "prepare", str(n), args.corpus)

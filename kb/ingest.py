@@ -217,18 +217,31 @@ def write_generation(
 ) -> None:
     """Build the FAISS and BM25 indexes from the database into a new generation directory.
 
-    With `reuse_previous`, what the previous generation learnt (IVF centroids) is reused; a
-    repair passes False so nothing is inherited from a possibly damaged generation.
+    With `reuse_previous`, what the previous generation learnt (IVF centroids) is reused and
+    only new chunks are tokenized for BM25; a repair passes False so nothing is inherited from
+    a possibly damaged generation.
     """
     ids, vectors = load_vectors(con, dim)
     previous = _previous_index(layout, generation - 1) if reuse_previous else None
-    texts = dict(con.execute("SELECT chunk_id, embed_text FROM chunks").fetchall())
     final = layout.generation_dir(generation)
     tmp = final.with_name(final.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     save_index(build_index(ids, vectors, dim, previous=previous), tmp / "vectors.faiss")
-    LexicalIndex.build(ids.tolist(), [texts[int(i)] for i in ids]).save(tmp / "lexical.npz")
+    del previous, vectors  # gone before BM25 makes its arrays, so the two peaks do not add up
+    # A chunk id is a hash of its text, so a chunk the previous index holds needs no tokenizing again.
+    lexical = LexicalIndex.load_reusable(layout.lexical_file(generation - 1)) if reuse_previous else None
+    if lexical is None:  # none yet, unreadable, or from before term counts were saved
+        texts = dict(con.execute("SELECT chunk_id, embed_text FROM chunks").fetchall())
+        lexical = LexicalIndex.build(ids.tolist(), [texts[int(i)] for i in ids])
+    else:
+        added = np.setdiff1d(ids, lexical.chunk_ids)
+        rows = con.execute(
+            "SELECT chunk_id, embed_text FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))",
+            [added.tolist()],
+        ).fetchall()
+        lexical = LexicalIndex.update(lexical, ids, [r[0] for r in rows], [r[1] for r in rows])
+    lexical.save(tmp / "lexical.npz")
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
 
@@ -382,7 +395,8 @@ def _insert_papers(
     for pid, (paper, digest) in to_write.items():
         domain = paper.section("domain")
         contribution = paper.section("contribution")
-        facts = extract_facts(paper)
+        paper_metrics = extract_metrics(paper)
+        facts = extract_facts(paper, paper_metrics)
         row = {
             "paper_id": pid, "title": paper.title, "date": Date.min, "url": paper.url,
             "arxiv_url": f"https://arxiv.org/abs/{pid}", "pdf_url": f"https://arxiv.org/pdf/{pid}",
@@ -404,7 +418,7 @@ def _insert_papers(
         for link in extract_links(paper):
             for k, v in zip(links, (pid, link.kind, link.url)):
                 links[k].append(v)
-        for m in extract_metrics(paper):
+        for m in paper_metrics:
             metrics["paper_id"].append(pid)
             for k in metric_cols:
                 metrics[k].append(getattr(m, k))

@@ -5,6 +5,8 @@ only loads them and sums precomputed weights: nothing is rebuilt per query.
 Building counts terms in integer arrays, never a Python object per posting, so
 its memory stays near the size of the finished arrays (under 2 KB a chunk);
 loading maps the saved arrays from the file, so it costs milliseconds at any size.
+Each posting's term count and each row's length are saved too, so the next ingest
+merges its new chunks into this index (`update`) instead of tokenizing every chunk again.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.errors import NotFoundError
+from kb.lexical_merge import merge_postings
 
 K1 = 1.2
 B = 0.75
@@ -34,6 +37,9 @@ MAX_TOKEN_CHARS = 40
 _BATCH_ROWS = 2048
 _WEIGHT_BLOCK = 2**18  # postings weighted at a time: bounds the float64 temporaries
 _FIELDS = ("chunk_ids", "vocab", "term_ptr", "rows", "weights")
+# Bumped whenever `tokenize` changes what it returns: counts saved under another
+# version cannot be merged with new ones, so the next ingest builds from scratch.
+TOKENS_VERSION = 1
 
 _LATIN_RE = re.compile(r"[a-z0-9]+(?:[-_.+/][a-z0-9]+)*\+*")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -137,6 +143,9 @@ class LexicalIndex:
     term_ptr: np.ndarray  # int64, postings of term t are [term_ptr[t], term_ptr[t+1])
     rows: np.ndarray  # int32 chunk rows, ascending within a term
     weights: np.ndarray  # float32 BM25 weight of the term in that row
+    tfs: np.ndarray | None = None  # unsigned, occurrences of the term in that row
+    lengths: np.ndarray | None = None  # int64 tokens in each row
+    tokens_version: int | None = None  # the TOKENS_VERSION that counted `tfs` and `lengths`
     _ids_ascending: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -163,13 +172,57 @@ class LexicalIndex:
         rows, tfs = pairs.place(by_name, term_ptr)
         del pairs, by_name  # the largest temporary goes before the weights are made
         weights = _weights(df, term_ptr, rows, tfs, lengths)
-        return cls(chunk_ids=ids[order], vocab=vocab, term_ptr=term_ptr, rows=rows, weights=weights)
+        return cls(chunk_ids=ids[order], vocab=vocab, term_ptr=term_ptr, rows=rows, weights=weights,
+                   tfs=tfs, lengths=lengths, tokens_version=TOKENS_VERSION)
+
+    @classmethod
+    def update(cls, previous: LexicalIndex, chunk_ids: Sequence[int] | np.ndarray,
+               new_ids: Sequence[int] | np.ndarray, new_texts: Sequence[str]) -> LexicalIndex:
+        """The index `build` would make over `chunk_ids`, tokenizing only `new_ids` and reusing `previous` for the rest.
+
+        Every id in `chunk_ids` must be in `new_ids` or in `previous`; rows of `previous` whose id is
+        not in `chunk_ids`, or is in `new_ids`, are dropped. Example, after a day's ingest:
+        `LexicalIndex.update(old, all_ids, added_ids, added_texts)`.
+        """
+        if not previous.can_update:
+            raise ValueError("the previous index holds no term counts of the current tokenizer; build from scratch")
+        ids = np.asarray(chunk_ids, dtype=np.int64).reshape(-1)
+        added = np.asarray(new_ids, dtype=np.int64).reshape(-1)
+        if len(np.unique(ids)) != len(ids) or len(np.unique(added)) != len(added):
+            raise ValueError("chunk ids repeat; an update needs each id once")
+        keep = np.isin(previous.chunk_ids, ids) & ~np.isin(previous.chunk_ids, added)
+        if int(keep.sum()) + len(added) != len(ids) or not np.isin(added, ids).all():
+            raise ValueError("every chunk id must be new or in the previous index, and every new id a chunk id")
+        merged = merge_postings(previous, keep, cls.build(added, new_texts))
+        weights = _weights(merged.df, merged.term_ptr, merged.rows, merged.tfs, merged.lengths)
+        return cls(chunk_ids=merged.chunk_ids, vocab=merged.vocab, term_ptr=merged.term_ptr, rows=merged.rows,
+                   weights=weights, tfs=merged.tfs, lengths=merged.lengths, tokens_version=TOKENS_VERSION)
+
+    @property
+    def can_update(self) -> bool:
+        """Whether `update` can reuse this index: it holds term counts from today's tokenizer, rows in id order."""
+        return (self.tfs is not None and self.lengths is not None and self.tokens_version == TOKENS_VERSION
+                and len(self.tfs) == len(self.rows) and len(self.lengths) == len(self.chunk_ids)
+                and self._ids_ascending)
+
+    @classmethod
+    def load_reusable(cls, path: Path) -> LexicalIndex | None:
+        """The index at `path` if `update` can reuse it; None when it is missing, unreadable or of an older format."""
+        try:
+            index = cls.load(path)
+        except NotFoundError:
+            return None
+        return index if index.can_update else None
 
     def save(self, path: Path) -> None:
         """Write all arrays to one uncompressed `.npz` file atomically, laid out for `load` to map."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp.npz")
-        _write_npz(tmp, {name: getattr(self, name) for name in _FIELDS})
+        arrays = {name: getattr(self, name) for name in _FIELDS}
+        if self.tfs is not None and self.lengths is not None and self.tokens_version is not None:
+            # The version as a 1-element array: `_write_npz` would widen a 0-d one anyway.
+            arrays |= {"tfs": self.tfs, "lengths": self.lengths, "tokens_version": np.array([self.tokens_version])}
+        _write_npz(tmp, arrays)
         os.replace(tmp, path)
 
     @classmethod
@@ -179,8 +232,12 @@ class LexicalIndex:
             raise NotFoundError(f"the lexical index {path} is missing; run `kb doctor --repair` to rebuild it")
         try:
             arrays = _map_npz(path)
-            return cls(**{name: arrays[name] for name in _FIELDS})
-        except (OSError, ValueError, KeyError, EOFError, struct.error, zipfile.BadZipFile) as exc:
+            counts = {}
+            if "tokens_version" in arrays:  # saved with term counts, so an update can reuse it
+                counts = {"tfs": arrays["tfs"], "lengths": arrays["lengths"],
+                          "tokens_version": int(arrays["tokens_version"][0])}
+            return cls(**{name: arrays[name] for name in _FIELDS}, **counts)
+        except (OSError, ValueError, KeyError, IndexError, EOFError, struct.error, zipfile.BadZipFile) as exc:
             raise NotFoundError(
                 f"the lexical index {path} is unreadable ({exc}); run `kb doctor --repair` to rebuild it"
             ) from None

@@ -1,19 +1,25 @@
-"""The array-based BM25 build, filtered search and mapped load agree with a plain reference."""
+"""The array-based BM25 build, filtered search and mapped load agree with a plain reference; an update with a build."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import HashEmbedder
 import kb.lexical as lexical
+import kb.lexical_merge as lexical_merge
+from kb import KnowledgeBase, store
 from kb.chunk import chunk_paper
 from kb.errors import NotFoundError
+from kb.ingest import write_generation
 from kb.lexical import LexicalIndex, expand_query, tokenize
 from kb.parse import parse_report
+from kb.paths import Layout
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 QUERIES = ["KV cache quantization for video", "视频生成中的KV缓存量化", "强化学习 reward model", "RTX 4090",
@@ -213,3 +219,168 @@ def test_truncated_index_is_unreadable(corpus, tmp_path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(NotFoundError, match="unreadable"):
         LexicalIndex.load(path)
+
+
+# -- incremental update ----------------------------------------------------------------
+
+COUNTED = ("chunk_ids", "vocab", "term_ptr", "rows", "weights", "tfs", "lengths")
+
+
+def assert_identical(got: LexicalIndex, want: LexicalIndex) -> None:
+    """Every array equal in value and type: weights to the bit, not merely within rounding."""
+    for name in COUNTED:
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    assert got.tokens_version == want.tokens_version == lexical.TOKENS_VERSION
+
+
+def _subset(ids: list[int], share: float, seed: int) -> list[int]:
+    return [i for i, keep in zip(ids, np.random.default_rng(seed).random(len(ids)) < share) if keep]
+
+
+def _update_case(case: str, ids: list[int]) -> tuple[list[int], list[int]]:
+    """Chunk ids of the previous index and of the final one."""
+    return {
+        "add-only": (_subset(ids, 0.7, 1), ids),
+        "remove-only": (ids, _subset(ids, 0.8, 2)),
+        "add-and-remove": (_subset(ids, 0.6, 3), _subset(ids, 0.6, 4)),
+        "empty-previous": ([], ids),
+        "everything-replaced": (ids[::2], ids[1::2]),
+        "unchanged": (ids, ids),
+        "everything-removed": (ids, []),
+    }[case]
+
+
+@pytest.mark.parametrize("block", [2**20, 7])
+@pytest.mark.parametrize("case", ["add-only", "remove-only", "add-and-remove", "empty-previous",
+                                  "everything-replaced", "unchanged", "everything-removed"])
+def test_update_equals_full_build(corpus, case: str, block: int, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical_merge, "_BLOCK", block)
+    ids, texts = corpus
+    text_of = dict(zip(ids, texts))
+    before, after = _update_case(case, ids)
+    path = tmp_path / "lexical.npz"
+    LexicalIndex.build(before, [text_of[i] for i in before]).save(path)
+    previous = LexicalIndex.load_reusable(path)  # mapped from the file, as ingest reads it
+    assert previous is not None
+    added = sorted(set(after) - set(before))
+    updated = LexicalIndex.update(previous, after, added, [text_of[i] for i in added])
+    assert_identical(updated, LexicalIndex.build(after, [text_of[i] for i in after]))
+    ref = reference_build(after, [text_of[i] for i in after])
+    for query in QUERIES:
+        assert updated.search(query, 30, after[::4]) == reference_search(ref, query, 30, after[::4])
+
+
+def test_update_retokenizes_ids_passed_as_new_and_takes_unsorted_input(corpus) -> None:
+    ids, texts = corpus
+    previous = LexicalIndex.build(ids[:150], texts[:150])
+    again = list(range(140, 200))[::-1]  # 10 ids the previous index holds, in descending order
+    updated = LexicalIndex.update(previous, np.array(ids[:200][::-1]), [ids[i] for i in again],
+                                  [texts[i] for i in again])
+    assert_identical(updated, LexicalIndex.build(ids[:200], texts[:200]))
+
+
+def test_update_narrows_terms_and_counts_when_the_largest_go() -> None:
+    """A full build sizes term bytes and counts to the largest present; so does an update."""
+    texts = {1: "模型" * 300 + " x" + "y" * 60, 2: "量化 模型 Qwen2.5", 3: "视频 c++", 4: "the of and", 5: ""}
+    previous = LexicalIndex.build(list(texts), list(texts.values()))
+    assert previous.tfs.dtype == np.uint16 and previous.vocab.dtype == np.dtype("S40")
+    updated = LexicalIndex.update(previous, [2, 3, 4, 5, 6], [6], ["模型 新词"])
+    final = {**texts, 6: "模型 新词"}
+    del final[1]
+    assert_identical(updated, LexicalIndex.build(list(final), list(final.values())))
+    assert updated.tfs.dtype == np.uint8 and updated.vocab.dtype.itemsize < 40
+
+
+def test_update_rejects_ids_it_cannot_account_for(corpus) -> None:
+    ids, texts = corpus
+    previous = LexicalIndex.build(ids[:10], texts[:10])
+    with pytest.raises(ValueError, match="new or in the previous"):
+        LexicalIndex.update(previous, ids[:11], [], [])  # ids[10] has no text
+    with pytest.raises(ValueError, match="new or in the previous"):
+        LexicalIndex.update(previous, ids[:10], [ids[20]], [texts[20]])  # a new id outside the final set
+    with pytest.raises(ValueError, match="repeat"):
+        LexicalIndex.update(previous, ids[:10] + ids[:1], [], [])
+    counts_lost = LexicalIndex(chunk_ids=previous.chunk_ids, vocab=previous.vocab, term_ptr=previous.term_ptr,
+                               rows=previous.rows, weights=previous.weights)
+    with pytest.raises(ValueError, match="from scratch"):
+        LexicalIndex.update(counts_lost, ids[:10], [], [])
+
+
+def test_only_current_indexes_are_reusable(corpus, reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "lexical.npz"
+    assert LexicalIndex.load_reusable(path) is None  # missing
+    path.write_bytes(b"not a zip file")
+    assert LexicalIndex.load_reusable(path) is None  # unreadable
+    np.savez(path, **dict(reference, vocab=np.array(reference["vocab"], dtype=str)))
+    assert LexicalIndex.load_reusable(path) is None  # an older format, without term counts
+    LexicalIndex.build(*corpus).save(path)
+    assert LexicalIndex.load_reusable(path) is not None
+    monkeypatch.setattr(lexical, "TOKENS_VERSION", lexical.TOKENS_VERSION + 1)
+    assert LexicalIndex.load_reusable(path) is None  # counted by another tokenizer
+
+
+def _tokenize_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = lexical.tokenize
+
+    def counting(text: str) -> list[str]:
+        calls.append(1)
+        return real(text)
+
+    monkeypatch.setattr(lexical, "tokenize", counting)
+    return calls
+
+
+def _generation_index(directory: Path) -> tuple[LexicalIndex, LexicalIndex, Layout]:
+    """The current generation's lexical index and a full build over the database's chunks."""
+    layout = Layout(directory)
+    con = store.connect_read(layout.db)
+    try:
+        gen = int(store.read_meta(con)["generation"])
+        rows = con.execute("SELECT chunk_id, embed_text FROM chunks").fetchall()
+    finally:
+        con.close()
+    return LexicalIndex.load(layout.lexical_file(gen)), LexicalIndex.build(*zip(*rows)), layout
+
+
+def test_ingest_tokenizes_only_new_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    first, second = sorted(DATA.glob("*.md"))
+    directory = tmp_path / "kb"
+    kb = KnowledgeBase.open(directory, embedder=HashEmbedder())
+    shutil.copy(first, reports / first.name)
+    kb.ingest([reports])
+    calls = _tokenize_calls(monkeypatch)
+    changed = first.read_text(encoding="utf-8").replace("模型", "模子", 40)
+    steps = [(lambda: shutil.copy(second, reports / second.name), False),  # new papers only
+             (lambda: (reports / first.name).write_text(changed, encoding="utf-8"), True)]  # chunks go and come
+    for step, removes in steps:
+        held = set(_generation_index(directory)[0].chunk_ids.tolist())
+        step()
+        calls.clear()
+        kb.ingest([reports])
+        tokenized = len(calls)
+        index, full, _ = _generation_index(directory)
+        now = set(index.chunk_ids.tolist())
+        assert tokenized == len(now - held) > 0 and bool(held - now) == removes
+        assert_identical(index, full)
+
+    # A repair (reuse_previous=False) inherits nothing, nor can an index saved without term counts.
+    index, full, layout = _generation_index(directory)
+    for reuse_previous in (False, True):
+        con = store.connect_read(layout.db)
+        gen = int(store.read_meta(con)["generation"])
+        if reuse_previous:  # the older format, written beside and moved over as `index` maps the file
+            older = tmp_path / "older.npz"
+            np.savez(older, chunk_ids=index.chunk_ids, vocab=index.vocab, term_ptr=index.term_ptr,
+                     rows=index.rows, weights=index.weights)
+            older.replace(layout.lexical_file(gen))
+        calls.clear()
+        write_generation(layout, con, gen + 1, HashEmbedder.dim, reuse_previous=reuse_previous)
+        con.close()
+        assert len(calls) == len(index.chunk_ids)  # every chunk tokenized again
+        assert_identical(LexicalIndex.load(layout.lexical_file(gen + 1)), full)
