@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kb import store
+from kb.chunkmap import ChunkMap
 from kb.embed import Embedder
+from kb.errors import NotFoundError
 from kb.ingest import prune_generations, remove_stale_scratch, write_generation, writer_lock
 from kb.lexical import LexicalIndex
 from kb.paths import Layout
@@ -78,6 +80,14 @@ def diagnose(layout: Layout) -> Checkup:
             result.checks.append(f"lexical index generation {gen}: {len(lexical.vocab)} terms")
     except Exception as exc:
         result.problems.append(f"the lexical index of generation {gen} is missing or unreadable ({_short(exc)}); `kb doctor --repair` rebuilds it")
+    try:
+        chunkmap = ChunkMap.load(layout.chunkmap_file(gen))
+        if set(chunkmap.chunk_ids.tolist()) != chunk_ids:
+            result.problems.append("the chunk map does not cover the same chunks; `kb doctor --repair` rebuilds it")
+        else:
+            result.checks.append(f"chunk map generation {gen}: {len(chunkmap.chunk_ids)} chunks of {len(chunkmap.paper_ids)} papers")
+    except NotFoundError as exc:
+        result.problems.append(f"{str(exc).split(';')[0]} (queries derive it, more slowly); `kb doctor --repair` rebuilds it")
     return result
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from kb import store
 from kb.chunk import CHUNKER_VERSION, Chunk, chunk_paper
+from kb.chunkmap import ChunkMap
 from kb.embed import Embedder, Recipe, embed_in_batches, recipe_of
 from kb.errors import LockedError, ParseError, RecipeMismatchError
 from kb.extract import extract_domains, extract_facts, extract_links, extract_metrics
@@ -215,7 +216,7 @@ def paper_hash(paper: Paper) -> str:
 def write_generation(
     layout: Layout, con: duckdb.DuckDBPyConnection, generation: int, dim: int, *, reuse_previous: bool = True
 ) -> None:
-    """Build the FAISS and BM25 indexes from the database into a new generation directory.
+    """Build the FAISS and BM25 indexes and the chunk map from the database into a new generation directory.
 
     With `reuse_previous`, what the previous generation learnt (IVF centroids) is reused and
     only new chunks are tokenized for BM25; a repair passes False so nothing is inherited from
@@ -242,6 +243,7 @@ def write_generation(
         ).fetchall()
         lexical = LexicalIndex.update(lexical, ids, [r[0] for r in rows], [r[1] for r in rows])
     lexical.save(tmp / "lexical.npz")
+    ChunkMap.from_db(con).save(tmp / "chunks.npz")
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
 

@@ -13,6 +13,7 @@ import duckdb
 
 from kb import store
 from kb.chunk import DEFAULT_MAX_CHARS
+from kb.chunkmap import ChunkMap
 from kb.embed import DEFAULT_BACKEND, Embedder, Recipe, make_embedder, recipe_of
 from kb.doctor import Checkup, diagnose
 from kb.doctor import repair as repair_kb
@@ -263,7 +264,11 @@ class KnowledgeBase:
                 )
             index = load_index(self.layout.vectors_file(gen))
             lexical = LexicalIndex.load(self.layout.lexical_file(gen))
-            self._searcher = Searcher(con, index, lexical, embedder)
+            try:
+                chunkmap = ChunkMap.load(self.layout.chunkmap_file(gen))
+            except NotFoundError:  # a generation written before chunk maps existed: derive it
+                chunkmap = ChunkMap.from_db(con)
+            self._searcher = Searcher(con, index, lexical, embedder, chunkmap)
         return self._searcher
 
     def _embedder_for(self, meta: dict[str, str], backend: str | None, model: str | None) -> Embedder:

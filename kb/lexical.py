@@ -11,7 +11,6 @@ merges its new chunks into this index (`update`) instead of tokenizing every chu
 
 from __future__ import annotations
 
-import mmap
 import os
 import re
 import struct
@@ -28,6 +27,7 @@ import numpy as np
 
 from kb.errors import NotFoundError
 from kb.lexical_merge import merge_postings
+from kb.npz import map_npz, write_npz
 
 K1 = 1.2
 B = 0.75
@@ -220,9 +220,9 @@ class LexicalIndex:
         tmp = path.with_name(path.name + ".tmp.npz")
         arrays = {name: getattr(self, name) for name in _FIELDS}
         if self.tfs is not None and self.lengths is not None and self.tokens_version is not None:
-            # The version as a 1-element array: `_write_npz` would widen a 0-d one anyway.
+            # The version as a 1-element array: `write_npz` would widen a 0-d one anyway.
             arrays |= {"tfs": self.tfs, "lengths": self.lengths, "tokens_version": np.array([self.tokens_version])}
-        _write_npz(tmp, arrays)
+        write_npz(tmp, arrays)
         os.replace(tmp, path)
 
     @classmethod
@@ -231,7 +231,7 @@ class LexicalIndex:
         if not path.exists():
             raise NotFoundError(f"the lexical index {path} is missing; run `kb doctor --repair` to rebuild it")
         try:
-            arrays = _map_npz(path)
+            arrays = map_npz(path)
             counts = {}
             if "tokens_version" in arrays:  # saved with term counts, so an update can reuse it
                 counts = {"tfs": arrays["tfs"], "lengths": arrays["lengths"],
@@ -256,7 +256,9 @@ class LexicalIndex:
         return scores
 
     def search(self, query: str, k: int, allowed: np.ndarray | Sequence[int] | None = None) -> list[tuple[int, float]]:
-        """The `k` best chunks as (chunk_id, score), restricted to `allowed` ids before the cut.
+        """The `k` best chunks as (chunk_id, score), restricted to `allowed` before the cut.
+
+        `allowed` is chunk ids, or a boolean mask over rows (chunks in ascending id order).
 
         Equal scores rank by row, that is by chunk id for an index built here.
         """
@@ -277,8 +279,13 @@ class LexicalIndex:
         return [(int(self.chunk_ids[r]), float(scores[r])) for r in best]
 
     def _allowed_rows(self, allowed: np.ndarray | Sequence[int]) -> np.ndarray:
-        """A mask over rows: True where the row's chunk id is in `allowed`."""
-        allowed = np.asarray(allowed, dtype=np.int64).reshape(-1)
+        """A mask over rows: True where the row's chunk id is in `allowed` (ids, or already a row mask)."""
+        allowed = np.asarray(allowed)
+        if allowed.dtype == bool:
+            if len(allowed) != len(self.chunk_ids):
+                raise ValueError(f"a row mask of {len(allowed)} for an index of {len(self.chunk_ids)} rows")
+            return allowed
+        allowed = allowed.astype(np.int64, copy=False).reshape(-1)
         if not self._ids_ascending:
             return np.isin(self.chunk_ids, allowed)
         if len(allowed) > 1 and not np.all(allowed[1:] >= allowed[:-1]):
@@ -394,55 +401,3 @@ def _weights(df: np.ndarray, term_ptr: np.ndarray, rows: np.ndarray, tfs: np.nda
         weights[s:e] = np.repeat(idf[t0:t1], df[t0:t1]) * tf * (K1 + 1) / norm
         t0 = t1
     return weights
-
-
-def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """An uncompressed `.npz` whose array data start 64-byte aligned, so they map without copying.
-
-    `np.load` reads it like any `.npz`; the alignment comes from a padding extra field in each zip header.
-    """
-    with path.open("wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for name, value in arrays.items():
-            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-            # Local header: 30 bytes, the name, this padding field (4 + pad), then the zip64
-            # field (20); the `.npy` header after them is itself a multiple of 64 bytes.
-            pad = -(f.tell() + 30 + len(info.filename.encode()) + 4 + 20) % 64
-            info.extra = struct.pack("<HH", 0xD935, pad) + bytes(pad)  # the id Android's zipalign pads with
-            with zf.open(info, "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, np.ascontiguousarray(value), allow_pickle=False)
-
-
-def _map_npz(path: Path) -> dict[str, np.ndarray]:
-    """The arrays of an uncompressed `.npz`, mapped from the file rather than read into memory.
-
-    A query touches only its terms' postings, so a mapped index loads in milliseconds
-    and concurrent processes share its pages. Files from `np.savez` map too; a member
-    that is compressed, or unaligned, is read or copied instead.
-    """
-    with path.open("rb") as f, zipfile.ZipFile(f) as zf:
-        infos = zf.infolist()
-        if any(i.compress_type != zipfile.ZIP_STORED for i in infos):
-            with np.load(path, allow_pickle=False) as data:
-                return {k: data[k] for k in data.files}
-        buffer = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        arrays: dict[str, np.ndarray] = {}
-        for info in infos:
-            f.seek(info.header_offset)
-            header = f.read(30)
-            if header[:4] != b"PK\x03\x04":
-                raise ValueError(f"no zip header for {info.filename}")
-            name_len, extra_len = struct.unpack("<HH", header[26:30])
-            f.seek(info.header_offset + 30 + name_len + extra_len)
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            else:
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-            if dtype.hasobject:
-                raise ValueError(f"{info.filename} holds Python objects")
-            count = int(np.prod(shape))
-            mapped = np.frombuffer(buffer, dtype=dtype, count=count, offset=f.tell())
-            if mapped.ctypes.data % dtype.alignment:
-                mapped = mapped.copy()
-            arrays[info.filename.removesuffix(".npy")] = mapped.reshape(shape, order="F" if fortran else "C")
-        return arrays

@@ -48,6 +48,9 @@ class Layout:
     def lexical_file(self, generation: int) -> Path:
         return self.generation_dir(generation) / "lexical.npz"
 
+    def chunkmap_file(self, generation: int) -> Path:
+        return self.generation_dir(generation) / "chunks.npz"
+
     def generations(self) -> list[int]:
         """Generation numbers present on disk, oldest first."""
         found = []

@@ -14,10 +14,12 @@ import faiss
 import numpy as np
 
 from kb import store
+from kb.chunkmap import ChunkMap
 from kb.embed import Embedder
 from kb.errors import QueryError
 from kb.lexical import LexicalIndex, expand_query
 from kb.parse import SECTION_KEYS
+from kb.vectors import index_ids
 from kb.vectors import search as dense_search
 
 MODES = ("hybrid", "dense", "lexical")
@@ -172,11 +174,17 @@ def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, lis
 class Searcher:
     """Runs queries against one generation of the indexes and a read-only database."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, index: faiss.Index, lexical: LexicalIndex, embedder: Embedder) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, index: faiss.Index, lexical: LexicalIndex, embedder: Embedder,
+                 chunkmap: ChunkMap) -> None:
         self.con = con
         self.index = index
         self.lexical = lexical
         self.embedder = embedder
+        self.chunkmap = chunkmap
+        # Filters travel as a row mask when all three hold the same chunks in the same order
+        # (as `write_generation` makes them); otherwise as chunk ids, which is slower but right.
+        rows = chunkmap.chunk_ids
+        self._rows_aligned = np.array_equal(rows, lexical.chunk_ids) and np.array_equal(rows, index_ids(index))
         self._executor: ThreadPoolExecutor | None = None
 
     def _pool(self) -> ThreadPoolExecutor:
@@ -191,42 +199,38 @@ class Searcher:
             self._executor = None
 
     def candidates(self, filters: Filters) -> np.ndarray | None:
-        """Chunk ids allowed by the filters, or None when nothing is filtered."""
+        """What the filters allow: a mask over index rows (or chunk ids), None when nothing is filtered."""
         if not filters.active:
             return None
-        conds, params = ["TRUE"], []
-        if filters.since:
-            conds.append("p.date >= ?")
-            params.append(filters.since)
-        if filters.until:
-            conds.append("p.date <= ?")
-            params.append(filters.until)
-        if filters.domains:
-            conds.append("list_has_any(p.domains, ?)")
-            params.append([d.lower() for d in filters.domains])
-        if filters.section:
-            if filters.section not in SECTION_KEYS:
-                raise QueryError(f"unknown section {filters.section!r}; use one of {', '.join(SECTION_KEYS)}")
-            conds.append("c.section = ?")
-            params.append(filters.section)
-        sql = f"SELECT c.chunk_id FROM chunks c JOIN papers p USING (paper_id) WHERE {' AND '.join(conds)}"
-        if filters.where:
-            predicate = f"SELECT paper_id FROM papers WHERE ({filters.where})"
-            try:
-                store.check_read_only(predicate)
-            except QueryError:
-                raise QueryError(
-                    f"--where must be one SQL predicate over papers, e.g. \"date = DATE '2026-02-18'\"; got {filters.where!r}"
-                ) from None
-            sql += f" AND c.paper_id IN ({predicate})"
+        if filters.section and filters.section not in SECTION_KEYS:
+            raise QueryError(f"unknown section {filters.section!r}; use one of {', '.join(SECTION_KEYS)}")
+        matched = self._where_papers(filters.where) if filters.where else None
+        papers = self.chunkmap.paper_mask(filters.since, filters.until, filters.domains, matched)
+        rows = self.chunkmap.row_mask(papers, filters.section)
+        return rows if self._rows_aligned else self.chunkmap.chunk_ids[rows]
+
+    def allowed_count(self, filters: Filters) -> int | None:
+        """How many chunks the filters allow (None: no filter)."""
+        allowed = self.candidates(filters)
+        if allowed is None:
+            return None
+        return int(np.count_nonzero(allowed)) if allowed.dtype == bool else len(allowed)
+
+    def _where_papers(self, where: str) -> list[str]:
+        """Paper ids matching a free-form `--where` predicate over `papers`."""
+        predicate = f"SELECT paper_id FROM papers WHERE ({where})"
         try:
-            # Straight into an array: a broad filter allows hundreds of thousands of chunks.
-            column = self.con.execute(sql, params).fetchnumpy()["chunk_id"]
+            store.check_read_only(predicate)
+        except QueryError:
+            raise QueryError(
+                f"--where must be one SQL predicate over papers, e.g. \"date = DATE '2026-02-18'\"; got {where!r}"
+            ) from None
+        try:
+            return self.con.execute(predicate).fetchnumpy()["paper_id"].tolist()
         except duckdb.Error as exc:
             raise QueryError(
-                f"--where {filters.where!r} failed: {str(exc).splitlines()[0]}. {store.describe_tables(self.con)}"
+                f"--where {where!r} failed: {str(exc).splitlines()[0]}. {store.describe_tables(self.con)}"
             ) from None
-        return np.asarray(column, dtype=np.int64)
 
     def ask(self, query: str, top_k: int = 10, filters: Filters = Filters(), mode: str = "hybrid",
             chunks: bool = False) -> Results:
@@ -273,8 +277,9 @@ class Searcher:
         mat = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float32).reshape(len(rows), -1)
         centre = mat.mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
-        others = np.array([r[0] for r in self.con.execute(
-            "SELECT chunk_id FROM chunks WHERE paper_id <> ?", [paper_id]).fetchall()], dtype=np.int64)
+        others = self.chunkmap.row_mask(~self.chunkmap.paper_mask(paper_ids=[paper_id]))
+        if not self._rows_aligned:
+            others = self.chunkmap.chunk_ids[others]
         hits = dense_search(self.index, centre, max(100, top_k * 12), others)
         scores = dict(hits)
         info = self._chunk_info(scores)
@@ -285,11 +290,7 @@ class Searcher:
 
     def _chunk_info(self, scores: Iterable[int]) -> dict[int, tuple[str, str]]:
         """(paper_id, section) of each chunk id."""
-        rows = self.con.execute(
-            "SELECT chunk_id, paper_id, section FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))",
-            [list(scores)],
-        ).fetchall()
-        return {r[0]: (r[1], r[2]) for r in rows}
+        return self.chunkmap.describe(list(scores))
 
     def _hits(self, picks: list[tuple[str, int, float]], info: dict[int, tuple[str, str]], query: str) -> list[Hit]:
         if not picks:

@@ -137,25 +137,30 @@ def search(
     index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndarray | None = None,
     *, exact_max: int = EXACT_MAX, nprobe: int | None = None,
 ) -> list[tuple[int, float]]:
-    """The `k` nearest chunks as (chunk_id, cosine), restricted to `allowed` ids before the cut.
+    """The `k` nearest chunks as (chunk_id, cosine), restricted to `allowed` before the cut.
 
-    On an approximate index, `nprobe` overrides the lists probed by an unfiltered query, and a
-    filter leaving at most `exact_max` chunks is searched exactly.
+    `allowed` is chunk ids, or a boolean mask over the index's rows (in `index_ids` order). On an
+    approximate index, `nprobe` overrides the lists probed by an unfiltered query, and a filter
+    leaving at most `exact_max` chunks is searched exactly.
     """
     if index.ntotal == 0 or k <= 0:
         return []
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
     inner = _inner(index)
-    if isinstance(inner, faiss.IndexIVF):
-        ids = _sorted_ids(index)
-        if ids is not None:
-            return _search_ivf(index, inner, ids, q, k, allowed, exact_max, nprobe)
+    ids = _sorted_ids(index)
+    if allowed is not None and allowed.dtype == bool:
+        if len(allowed) != index.ntotal:
+            raise ValueError(f"a row mask of {len(allowed)} for an index of {index.ntotal} rows")
+        if ids is None:
+            allowed = index_ids(index)[allowed]
+    if ids is not None and (allowed is not None or isinstance(inner, faiss.IndexIVF)):
+        return _search_rows(index, inner, ids, q, k, allowed, exact_max, nprobe)
     params = None
-    if allowed is not None:
+    if allowed is not None:  # an index not written by build_index: select by id
         if len(allowed) == 0:
             return []
         sel = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
-        if isinstance(inner, faiss.IndexIVF):  # not written by build_index: probe everything
+        if isinstance(inner, faiss.IndexIVF):
             params = faiss.SearchParametersIVF(sel=sel, nprobe=inner.nlist)
         else:
             params = faiss.SearchParameters(sel=sel)
@@ -209,28 +214,32 @@ def _allowed_mask(ids: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _search_ivf(
+def _search_rows(
     index: faiss.Index, inner: faiss.Index, ids: np.ndarray, q: np.ndarray, k: int,
     allowed: np.ndarray | None, exact_max: int, nprobe: int | None,
 ) -> list[tuple[int, float]]:
-    nlist = inner.nlist
-    probe = min(nlist, nprobe or inner.nprobe or default_nprobe(nlist))
+    """Search the inner index by row, with a bitmap of allowed rows; `ids` (ascending) names the rows."""
+    ivf = isinstance(inner, faiss.IndexIVF)
+    if ivf:
+        nlist = inner.nlist
+        probe = min(nlist, nprobe or inner.nprobe or default_nprobe(nlist))
+        # One query: spread its lists over the threads (the default spreads queries).
+        inner.parallel_mode = 1
+    bitmap = None
     if allowed is None:
         k = min(k, index.ntotal)
-        scores, rows = inner.search(q, k, params=faiss.SearchParametersIVF(nprobe=probe))
     else:
-        if len(allowed) == 0:
-            return []
-        mask = _allowed_mask(ids, allowed)
+        mask = allowed if allowed.dtype == bool else _allowed_mask(ids, allowed)
         count = int(np.count_nonzero(mask))
         if count == 0:
             return []
         k = min(k, count)
-        if count <= exact_max:
+        if ivf and count <= exact_max:
             probe = nlist  # every list, distances only for allowed rows: exact
-        else:  # broad filter: probe more lists the more the filter removes
+        elif ivf:  # broad filter: probe more lists the more the filter removes
             probe = min(nlist, int(math.ceil(probe * index.ntotal / count)))
         bitmap = np.packbits(mask, bitorder="little")  # the selector reads it in place: keep it referenced
-        sel = faiss.IDSelectorBitmap(index.ntotal, faiss.swig_ptr(bitmap))
-        scores, rows = inner.search(q, k, params=faiss.SearchParametersIVF(nprobe=probe, sel=sel))
+    sel = faiss.IDSelectorBitmap(index.ntotal, faiss.swig_ptr(bitmap)) if bitmap is not None else None
+    params = faiss.SearchParametersIVF(nprobe=probe, sel=sel) if ivf else faiss.SearchParameters(sel=sel)
+    scores, rows = inner.search(q, k, params=params)
     return [(int(ids[r]), float(s)) for r, s in zip(rows[0], scores[0]) if r != -1]
