@@ -10,7 +10,6 @@ import numpy as np
 from kb import store
 from kb.chunkmap import ChunkMap
 from kb.embed import Embedder
-from kb.errors import NotFoundError
 from kb.ingest import prune_generations, remove_stale_scratch, write_generation, writer_lock
 from kb.lexical import LexicalIndex
 from kb.paths import Layout
@@ -72,22 +71,20 @@ def diagnose(layout: Layout) -> Checkup:
             result.checks.append(f"vector index generation {gen}: {index.ntotal} vectors, one per chunk")
     except Exception as exc:  # a truncated or foreign file makes FAISS raise RuntimeError or worse
         result.problems.append(f"the vector index of generation {gen} is missing or unreadable ({_short(exc)}); `kb doctor --repair` rebuilds it")
-    try:
-        lexical = LexicalIndex.load(layout.lexical_file(gen))
-        if set(lexical.chunk_ids.tolist()) != chunk_ids:
-            result.problems.append("the lexical index does not cover the same chunks; `kb doctor --repair` rebuilds it")
+    for name, load, describe in (
+        ("lexical index", lambda: LexicalIndex.load(layout.lexical_file(gen)), lambda x: f"{len(x.vocab)} terms"),
+        ("chunk map", lambda: ChunkMap.load(layout.chunkmap_file(gen)),
+         lambda x: f"{len(x.chunk_ids)} chunks of {len(x.paper_ids)} papers"),
+    ):
+        try:
+            loaded = load()
+        except Exception as exc:  # noqa: BLE001 - any failure to read is what the check reports
+            result.problems.append(f"the {name} of generation {gen} is missing or unreadable ({_short(exc)}); `kb doctor --repair` rebuilds it")
+            continue
+        if set(loaded.chunk_ids.tolist()) != chunk_ids:
+            result.problems.append(f"the {name} does not cover the same chunks; `kb doctor --repair` rebuilds it")
         else:
-            result.checks.append(f"lexical index generation {gen}: {len(lexical.vocab)} terms")
-    except Exception as exc:
-        result.problems.append(f"the lexical index of generation {gen} is missing or unreadable ({_short(exc)}); `kb doctor --repair` rebuilds it")
-    try:
-        chunkmap = ChunkMap.load(layout.chunkmap_file(gen))
-        if set(chunkmap.chunk_ids.tolist()) != chunk_ids:
-            result.problems.append("the chunk map does not cover the same chunks; `kb doctor --repair` rebuilds it")
-        else:
-            result.checks.append(f"chunk map generation {gen}: {len(chunkmap.chunk_ids)} chunks of {len(chunkmap.paper_ids)} papers")
-    except NotFoundError as exc:
-        result.problems.append(f"{str(exc).split(';')[0]} (queries derive it, more slowly); `kb doctor --repair` rebuilds it")
+            result.checks.append(f"{name} generation {gen}: {describe(loaded)}")
     return result
 
 
