@@ -383,7 +383,8 @@ def step_query(args) -> None:
             started = time.perf_counter()
             kb.ask(q, top_k=10, **kwargs)
             times.append((time.perf_counter() - started) * 1000)
-        allowed = kb._search().allowed_count(_filters(kwargs))
+        allowed = kb._search().candidates(_filters(kwargs))
+        allowed = None if allowed is None else int(np.count_nonzero(allowed) if allowed.dtype == bool else len(allowed))
         rows[label] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1),
                        "allowed_chunks": allowed}
         load_during.append(os.getloadavg()[0])

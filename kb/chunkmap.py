@@ -21,6 +21,7 @@ import numpy as np
 
 from kb.errors import NotFoundError
 from kb.npz import map_npz, write_npz
+from kb.rows import rows_mask, rows_of
 
 _EPOCH = Date(1970, 1, 1)
 
@@ -93,7 +94,7 @@ class ChunkMap:
             columns = np.flatnonzero(np.isin(self.tags, [d.lower() for d in domains]))
             mask &= self.paper_tags[:, columns].any(axis=1)
         if paper_ids is not None:
-            mask &= self._has_papers(paper_ids)
+            mask &= rows_mask(self.paper_ids, list(paper_ids))
         return mask
 
     def row_mask(self, papers: np.ndarray, section: str | None = None) -> np.ndarray:
@@ -107,18 +108,7 @@ class ChunkMap:
     def describe(self, chunk_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """(paper_id, section) of each chunk id the map holds."""
         wanted = np.asarray(chunk_ids, dtype=np.int64)
-        rows = np.searchsorted(self.chunk_ids, wanted)
-        rows[rows == len(self.chunk_ids)] = 0
-        found = self.chunk_ids[rows] == wanted if len(self.chunk_ids) else np.zeros(len(wanted), dtype=bool)
+        rows, found = rows_of(self.chunk_ids, wanted)
         papers = self.paper_ids[self.paper_of[rows[found]]].tolist()
         sections = self.sections[self.section_of[rows[found]]].tolist()
         return dict(zip(wanted[found].tolist(), zip(papers, sections)))
-
-    def _has_papers(self, paper_ids: Iterable[str]) -> np.ndarray:
-        wanted = np.asarray(list(paper_ids), dtype=str)
-        mask = np.zeros(len(self.paper_ids), dtype=bool)
-        if len(wanted) and len(self.paper_ids):
-            pos = np.searchsorted(self.paper_ids, wanted)
-            pos[pos == len(self.paper_ids)] = 0
-            mask[pos[self.paper_ids[pos] == wanted]] = True
-        return mask

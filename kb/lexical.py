@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.rows import rows_mask
 from kb.errors import NotFoundError
 from kb.lexical_merge import merge_postings
 from kb.npz import map_npz, write_npz
@@ -286,17 +287,7 @@ class LexicalIndex:
                 raise ValueError(f"a row mask of {len(allowed)} for an index of {len(self.chunk_ids)} rows")
             return allowed
         allowed = allowed.astype(np.int64, copy=False).reshape(-1)
-        if not self._ids_ascending:
-            return np.isin(self.chunk_ids, allowed)
-        if len(allowed) > 1 and not np.all(allowed[1:] >= allowed[:-1]):
-            allowed = np.sort(allowed)  # sorted keys search twice as fast: each starts where the last ended
-        n = len(self.chunk_ids)
-        pos = np.searchsorted(self.chunk_ids, allowed)
-        found = pos < n
-        found[found] = self.chunk_ids[pos[found]] == allowed[found]
-        mask = np.zeros(n, dtype=bool)
-        mask[pos[found]] = True
-        return mask
+        return rows_mask(self.chunk_ids, allowed) if self._ids_ascending else np.isin(self.chunk_ids, allowed)
 
 
 def _count_terms(texts: Sequence[str], order: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Pairs]:

@@ -206,15 +206,11 @@ class Searcher:
             raise QueryError(f"unknown section {filters.section!r}; use one of {', '.join(SECTION_KEYS)}")
         matched = self._where_papers(filters.where) if filters.where else None
         papers = self.chunkmap.paper_mask(filters.since, filters.until, filters.domains, matched)
-        rows = self.chunkmap.row_mask(papers, filters.section)
-        return rows if self._rows_aligned else self.chunkmap.chunk_ids[rows]
+        return self._allowed(self.chunkmap.row_mask(papers, filters.section))
 
-    def allowed_count(self, filters: Filters) -> int | None:
-        """How many chunks the filters allow (None: no filter)."""
-        allowed = self.candidates(filters)
-        if allowed is None:
-            return None
-        return int(np.count_nonzero(allowed)) if allowed.dtype == bool else len(allowed)
+    def _allowed(self, rows: np.ndarray) -> np.ndarray:
+        """Chunk-map rows as both indexes take them: the mask itself, or chunk ids if their rows differ."""
+        return rows if self._rows_aligned else self.chunkmap.chunk_ids[rows]
 
     def _where_papers(self, where: str) -> list[str]:
         """Paper ids matching a free-form `--where` predicate over `papers`."""
@@ -277,9 +273,7 @@ class Searcher:
         mat = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float32).reshape(len(rows), -1)
         centre = mat.mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
-        others = self.chunkmap.row_mask(~self.chunkmap.paper_mask(paper_ids=[paper_id]))
-        if not self._rows_aligned:
-            others = self.chunkmap.chunk_ids[others]
+        others = self._allowed(self.chunkmap.row_mask(~self.chunkmap.paper_mask(paper_ids=[paper_id])))
         hits = dense_search(self.index, centre, max(100, top_k * 12), others)
         scores = dict(hits)
         info = self._chunk_info(scores)

@@ -24,6 +24,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from kb.rows import rows_mask
 from kb.errors import NotFoundError
 
 # Above this many vectors an exact scan costs more than ~20 ms a query, and IVF takes over.
@@ -35,6 +36,9 @@ IVF_TRAIN_ITERATIONS = 12
 # Share of the lists a query probes (at least IVF_MIN_PROBE of them).
 IVF_PROBE_SHARE = 1 / 16
 IVF_MIN_PROBE = 64
+# kb searches one query at a time: spread its lists over the threads (FAISS's default, 0,
+# spreads queries). Halves a filtered search that probes every list (20 → 10 ms at 531k vectors).
+IVF_PARALLEL_MODE = 1
 
 
 def build_index(
@@ -72,6 +76,7 @@ def build_index(
             rows = np.sort(np.random.default_rng(0).choice(len(ids), size=sample, replace=False))
             inner.train(vecs[rows])
         inner.nprobe = default_nprobe(nlist)
+        inner.parallel_mode = IVF_PARALLEL_MODE
     else:
         inner = faiss.IndexFlatIP(dim)
     index = faiss.IndexIDMap2(inner)
@@ -118,7 +123,11 @@ def load_index(path: Path) -> faiss.Index:
     """
     if not path.exists():
         raise NotFoundError(f"the vector index {path} is missing; run `kb doctor --repair` to rebuild it")
-    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+    inner = _inner(index)
+    if isinstance(inner, faiss.IndexIVF):
+        inner.parallel_mode = IVF_PARALLEL_MODE  # a setting of the object, not saved with it
+    return index
 
 
 def index_ids(index: faiss.Index) -> np.ndarray:
@@ -201,19 +210,6 @@ def _sorted_ids(index: faiss.Index) -> np.ndarray | None:
     return ids if n == 1 or bool(np.all(ids[1:] > ids[:-1])) else None
 
 
-def _allowed_mask(ids: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """A boolean mask over rows: True where the row's chunk id is allowed (`ids` sorted ascending).
-
-    Ids the index does not hold are ignored; `allowed` needs no sorting or de-duplication.
-    """
-    wanted = np.asarray(allowed, dtype=np.int64)
-    pos = np.searchsorted(ids, wanted)
-    pos[pos == len(ids)] = 0
-    mask = np.zeros(len(ids), dtype=bool)
-    mask[pos[ids[pos] == wanted]] = True
-    return mask
-
-
 def _search_rows(
     index: faiss.Index, inner: faiss.Index, ids: np.ndarray, q: np.ndarray, k: int,
     allowed: np.ndarray | None, exact_max: int, nprobe: int | None,
@@ -223,13 +219,11 @@ def _search_rows(
     if ivf:
         nlist = inner.nlist
         probe = min(nlist, nprobe or inner.nprobe or default_nprobe(nlist))
-        # One query: spread its lists over the threads (the default spreads queries).
-        inner.parallel_mode = 1
     bitmap = None
     if allowed is None:
         k = min(k, index.ntotal)
     else:
-        mask = allowed if allowed.dtype == bool else _allowed_mask(ids, allowed)
+        mask = allowed if allowed.dtype == bool else rows_mask(ids, allowed)
         count = int(np.count_nonzero(mask))
         if count == 0:
             return []

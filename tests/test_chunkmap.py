@@ -49,6 +49,8 @@ def test_the_saved_map_covers_every_chunk_in_id_order(sample_kb: KnowledgeBase, 
     ({"domains": ["Robotics", "medical"]}, "list_has_any(p.domains, ['robotics', 'medical'])", None),
     ({"domains": ["no-such-tag"]}, "FALSE", None),
     ({"paper_ids": ["2602.02958", "0000.00000"]}, "p.paper_id = '2602.02958'", None),
+    ({"paper_ids": ["2602.029580", "2602.0295"]}, "FALSE", None),  # near misses, longer and shorter
+    ({"paper_ids": []}, "FALSE", None),
 ])
 def test_paper_conditions_select_what_sql_selects(sample_kb, sample_map, kwargs, where, params) -> None:
     rows = sample_map.row_mask(sample_map.paper_mask(**kwargs))
