@@ -96,22 +96,6 @@ class Pools:
     terms: list[str]
 
 
-def _blocks(text: str) -> list[str]:
-    """Top-level bullets and paragraphs of a section, each with its nested lines."""
-    blocks: list[list[str]] = []
-    for line in text.split("\n"):
-        if not line.strip():
-            if blocks and blocks[-1]:
-                blocks.append([])
-            continue
-        starts = not line[:1].isspace() and _BULLET_RE.match(line) is not None
-        if not blocks or starts or not blocks[-1]:
-            blocks.append([line])
-        else:
-            blocks[-1].append(line)
-    return ["\n".join(b).rstrip() for b in blocks if b]
-
-
 def _split_outside_parens(text: str) -> list[str]:
     """Split a domain line at 、，；, but not inside brackets, so `视频生成 (Video, 3D)` stays whole."""
     pieces, depth, current = [], 0, []
@@ -146,12 +130,13 @@ def _method_name(title: str) -> str:
 def mine_seeds(seed_dir: Path = SEED_DIR) -> Pools:
     """Parse the seed reports and cut them into reusable pieces."""
     sys.path.insert(0, str(ROOT))
+    from kb.chunk import split_blocks  # the same block splitting the chunker uses
     from kb.parse import parse_report  # the same parser ingest uses: mined blocks are what it sees
 
     papers: list[SeedPaper] = []
     for f in sorted(seed_dir.glob("*.md")):
         for p in parse_report(f.read_text(encoding="utf-8")).papers:
-            secs = {s.key: _blocks(s.text) for s in p.sections if s.key in LABELS}
+            secs = {s.key: split_blocks(s.text) for s in p.sections if s.key in LABELS}
             if len(secs) == len(LABELS):
                 papers.append(SeedPaper(_method_name(p.title), p.title, secs))
     if not papers:

@@ -63,7 +63,7 @@ def split_text(text: str, max_chars: int) -> list[str]:
         return []
     pieces: list[str] = []
     current = ""
-    for block in _blocks(text):
+    for block in split_blocks(text):
         for part in _fit(block, max_chars):
             if current and len(current) + 1 + len(part) > max_chars:
                 pieces.append(current)
@@ -75,7 +75,8 @@ def split_text(text: str, max_chars: int) -> list[str]:
     return pieces
 
 
-def _blocks(text: str) -> list[str]:
+def split_blocks(text: str) -> list[str]:
+    """Top-level bullets and paragraphs of a section, each with its nested lines: what a chunk never splits first."""
     blocks: list[list[str]] = []
     for line in text.split("\n"):
         if not line.strip():
