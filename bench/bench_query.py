@@ -17,13 +17,9 @@ import time
 from pathlib import Path
 
 from kb import KnowledgeBase
+from scale import percentile, timed  # bench/ is this script's folder, so it is on the path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -44,35 +40,25 @@ def main() -> None:
     queries = [json.loads(l)["query"] for l in Path(args.queries).read_text(encoding="utf-8").splitlines() if l.strip()]
     kb = KnowledgeBase.open(args.kb)
     kb.ask("warm up")
-    rows = []
     filters = [("hybrid", {}), ("dense", {"mode": "dense"}), ("lexical", {"mode": "lexical"}),
                ("hybrid + --domain video", {"domains": ["video"]}),
                ("hybrid + --where date", {"where": "date = DATE '2026-02-18'"})]
-    for label, kwargs in filters:
-        times = []
-        for q in queries:
-            started = time.perf_counter()
-            kb.ask(q, top_k=10, **kwargs)
-            times.append((time.perf_counter() - started) * 1000)
-        rows.append((label, statistics.median(times), percentile(times, 0.95)))
 
+    def p50_p95_per_filter() -> list[tuple[float, float]]:
+        out = []
+        for _, kwargs in filters:
+            _, times = timed(lambda q: kb.ask(q, top_k=10, **kwargs), queries)
+            out.append((statistics.median(times), percentile(times, 0.95)))
+        return out
+
+    end_to_end = p50_p95_per_filter()
     # The query model alone, then retrieval alone: each query's vector cached beforehand.
     embedder = kb._search().embedder
-    embed_ms, cache = [], {}
-    for q in queries:
-        started = time.perf_counter()
-        cache[q] = embedder.embed_query(q)
-        embed_ms.append((time.perf_counter() - started) * 1000)
+    vectors, embed_ms = timed(embedder.embed_query, queries)
+    cache = dict(zip(queries, vectors))
     real_embed = embedder.embed_query
     embedder.embed_query = lambda text: cache[text] if text in cache else real_embed(text)
-    retrieval = []
-    for label, kwargs in filters:
-        times = []
-        for q in queries:
-            started = time.perf_counter()
-            kb.ask(q, top_k=10, **kwargs)
-            times.append((time.perf_counter() - started) * 1000)
-        retrieval.append((statistics.median(times), percentile(times, 0.95)))
+    retrieval = p50_p95_per_filter()
 
     print(f"cold `kb ask` (whole process, {args.runs} runs): median {statistics.median(cold):.3f} s, "
           f"min {min(cold):.3f} s, max {max(cold):.3f} s")
@@ -80,7 +66,7 @@ def main() -> None:
     print(f"warm `.ask()` over {len(queries)} queries (load average {os.getloadavg()[0]:.2f}):")
     print("| mode | end to end p50 ms | p95 ms | retrieval only (query vector cached) p50 ms | p95 ms |")
     print("| --- | --- | --- | --- | --- |")
-    for (label, p50, p95), (r50, r95) in zip(rows, retrieval):
+    for (label, _), (p50, p95), (r50, r95) in zip(filters, end_to_end, retrieval):
         print(f"| {label} | {p50:.1f} | {p95:.1f} | {r50:.1f} | {r95:.1f} |")
 
 

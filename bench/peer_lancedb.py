@@ -27,19 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 RESULTS = ROOT / "bench" / "out" / "results"
 
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def timed(fn, items):
-    out, times = [], []
-    for x in items:
-        t = time.perf_counter()
-        out.append(fn(x))
-        times.append((time.perf_counter() - t) * 1000)
-    return out, times
+from scale import percentile, timed  # noqa: E402 - bench/ is on the path only from here
 
 
 def _faiss_bytes(index) -> int:
@@ -192,7 +180,7 @@ def main() -> None:
         "k": args.k,
         "dense_p50_ms": {"kb": round(statistics.median(kb_t), 2), "lance": round(statistics.median(la_t), 2),
                          "lance_brute_force": round(statistics.median(la_exact_t), 2)},
-        "dense_p95_ms": {"kb": round(pct(kb_t, 0.95), 2), "lance": round(pct(la_t, 0.95), 2)},
+        "dense_p95_ms": {"kb": round(percentile(kb_t, 0.95), 2), "lance": round(percentile(la_t, 0.95), 2)},
         "recall@10_vs_exact": {"kb": round(recall(kb_res, exact), 4), "lance": round(recall(la_res, exact), 4)},
         "filter_video_p50_ms": {"kb": round(statistics.median(kb_dom_t), 2), "lance": round(statistics.median(la_dom_t), 2)},
         "filter_last30d_p50_ms": {"kb": round(statistics.median(kb_day_t), 2), "lance": round(statistics.median(la_day_t), 2)},

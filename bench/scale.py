@@ -141,6 +141,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def timed(fn, items) -> tuple[list, list[float]]:
+    """`fn` over `items`: the results, and each call's wall time in ms."""
+    out, times = [], []
+    for x in items:
+        started = time.perf_counter()
+        out.append(fn(x))
+        times.append((time.perf_counter() - started) * 1000)
+    return out, times
+
+
+def p50_p95(times: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1)}
+
+
 def save_result(name: str, data: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     data["machine"] = f"{platform.node()} {platform.machine()}, {len(os.sched_getaffinity(0))} cores"
@@ -365,46 +379,25 @@ def step_query(args) -> None:
         ("hybrid + where last 30 days", {"where": f"date >= DATE '{month_ago.isoformat()}'"}),
     ]
     rows = {}
-    q_embed = []
-    for q in qs:  # query embedding, measured alone (and cached for the runs below)
-        started = time.perf_counter()
-        kb._search().embedder.embed_query(q)
-        q_embed.append((time.perf_counter() - started) * 1000)
+    # Query embedding measured alone (and cached for the runs below).
+    _, q_embed = timed(kb._search().embedder.embed_query, qs)
     # One pass first: the indexes are memory-mapped, and a first query faults their pages in.
-    first_pass = []
-    for q in qs:
-        started = time.perf_counter()
-        kb.ask(q, top_k=10)
-        first_pass.append((time.perf_counter() - started) * 1000)
+    _, first_pass = timed(lambda q: kb.ask(q, top_k=10), qs)
     load_during = [os.getloadavg()[0]]
     for label, kwargs in filters:
-        times = []
-        for q in qs:
-            started = time.perf_counter()
-            kb.ask(q, top_k=10, **kwargs)
-            times.append((time.perf_counter() - started) * 1000)
+        _, times = timed(lambda q: kb.ask(q, top_k=10, **kwargs), qs)
         allowed = kb._search().candidates(_filters(kwargs))
         allowed = None if allowed is None else int(np.count_nonzero(allowed) if allowed.dtype == bool else len(allowed))
-        rows[label] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1),
-                       "allowed_chunks": allowed}
+        rows[label] = {**p50_p95(times), "allowed_chunks": allowed}
         load_during.append(os.getloadavg()[0])
     # End to end: every query embedded by the real model again (no cached vectors), as a user's would be.
     fresh = KnowledgeBase.open(target, embedder=None if args.real else SyntheticEmbedder())
     end_to_end = {}
     for label, kwargs in (("hybrid", {}), ("hybrid + domains=['video']", {"domains": ["video"]})):
         fresh.ask("warm up", **kwargs)
-        times = []
-        for q in qs:
-            started = time.perf_counter()
-            fresh.ask(q, top_k=10, **kwargs)
-            times.append((time.perf_counter() - started) * 1000)
-        end_to_end[label] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1)}
+        end_to_end[label] = p50_p95(timed(lambda q: fresh.ask(q, top_k=10, **kwargs), qs)[1])
     fresh.close()
-    sql_times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        kb.sql(SQL_AGG)
-        sql_times.append((time.perf_counter() - started) * 1000)
+    _, sql_times = timed(lambda _: kb.sql(SQL_AGG), range(5))
     chunks = kb.sql("SELECT count(*) FROM chunks").rows[0][0]
     kb.close()
     save_result(f"query-{size}" + ("-real" if args.real else ""), {
@@ -488,14 +481,6 @@ def step_ann(args) -> None:
     held = held + rng.standard_normal(held.shape).astype(np.float32) * 0.02
     held /= np.linalg.norm(held, axis=1, keepdims=True)
 
-    def run(fn, qs):
-        out, times = [], []
-        for q in qs:
-            t = time.perf_counter()
-            out.append(fn(q))
-            times.append((time.perf_counter() - t) * 1000)
-        return out, times
-
     def kb_search(index, k, allowed=None, **kw):
         return lambda q: [c for c, _ in V.search(index, q, k, allowed, **kw)]
 
@@ -515,31 +500,31 @@ def step_ann(args) -> None:
               "ivf_nlist": nlist, "ivf_nprobe": nprobe, "hnsw_build_s": round(hnsw_build, 2),
               "hnsw": {"M": 32, "efConstruction": 64}, "video_chunks": int(len(video)), "sets": {}}
     for label, qs in (("real queries", real_q), ("held-out passages", held)):
-        exact10, t_exact = run(kb_search(flat, 10), qs)
-        exact100, t_exact100 = run(kb_search(flat, 100), qs)
+        exact10, t_exact = timed(kb_search(flat, 10), qs)
+        exact100, t_exact100 = timed(kb_search(flat, 100), qs)
         entry = {"exact_p50_ms": round(statistics.median(t_exact100), 2), "exact_p95_ms": round(percentile(t_exact100, 0.95), 2),
                  "ivf": {}, "hnsw": {}}
         for p in probes:  # kb's IVF index
-            a10, t10 = run(kb_search(ann, 10, nprobe=p), qs)
-            a100, t100 = run(kb_search(ann, 100, nprobe=p), qs)
+            a10, t10 = timed(kb_search(ann, 10, nprobe=p), qs)
+            a100, t100 = timed(kb_search(ann, 100, nprobe=p), qs)
             entry["ivf"][p] = {"recall@10": round(recall(a10, exact10, 10), 4), "recall@100": round(recall(a100, exact100, 100), 4),
                                "p50_ms_k10": round(statistics.median(t10), 2), "p50_ms_k100": round(statistics.median(t100), 2),
                                "p95_ms_k100": round(percentile(t100, 0.95), 2)}
         for ef in (128, 256, 512, 1024):
-            a10, t10 = run(hnsw_search(10, ef), qs)
-            a100, t100 = run(hnsw_search(100, ef), qs)
+            a10, t10 = timed(hnsw_search(10, ef), qs)
+            a100, t100 = timed(hnsw_search(100, ef), qs)
             entry["hnsw"][ef] = {"recall@10": round(recall(a10, exact10, 10), 4), "recall@100": round(recall(a100, exact100, 100), 4),
                                  "p50_ms_k10": round(statistics.median(t10), 2), "p50_ms_k100": round(statistics.median(t100), 2)}
         # Filtered on kb's index: a narrow filter (video) is exact; a broad one (half the chunks) probes more lists.
-        fe, tf_exact = run(kb_search(flat, 100, video), qs)
-        fa, tf_ann = run(kb_search(ann, 100, video), qs)
+        fe, tf_exact = timed(kb_search(flat, 100, video), qs)
+        fa, tf_ann = timed(kb_search(ann, 100, video), qs)
         entry["filter_video"] = {"recall@100": round(recall(fa, fe, 100), 4),
                                  "flat_p50_ms": round(statistics.median(tf_exact), 2),
                                  "ann_p50_ms": round(statistics.median(tf_ann), 2),
                                  "only_allowed": bool(all(set(r) <= set(video.tolist()) for r in fa))}
         half = ids[::2]
-        be, tb_exact = run(kb_search(flat, 100, half), qs[:50])
-        ba, tb_ann = run(kb_search(ann, 100, half, exact_max=min(V.EXACT_MAX, len(half) - 1)), qs[:50])
+        be, tb_exact = timed(kb_search(flat, 100, half), qs[:50])
+        ba, tb_ann = timed(kb_search(ann, 100, half, exact_max=min(V.EXACT_MAX, len(half) - 1)), qs[:50])
         entry["filter_half"] = {"recall@10": round(recall(ba, be, 10), 4), "recall@100": round(recall(ba, be, 100), 4),
                                 "flat_p50_ms": round(statistics.median(tb_exact), 2),
                                 "ann_p50_ms": round(statistics.median(tb_ann), 2)}
