@@ -23,7 +23,10 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+# The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 install-dev: $(VENV)/.installed-dev
+	@test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
 demo: install
 	$(BIN)/kb --kb $(KB_DIR) ingest data/
@@ -41,7 +44,7 @@ notebook: $(BIN)/python
 
 eval: install
 	$(BIN)/kb --kb $(KB_DIR) ingest data/
-	$(BIN)/kb --kb $(KB_DIR) eval bench/queries.jsonl
+	$(BIN)/kb --kb $(KB_DIR) eval bench/queries.jsonl bench/queries_blind.jsonl
 
 clean:
 	rm -rf $(VENV) $(KB_DIR)/kb.duckdb $(KB_DIR)/gen-* $(KB_DIR)/ingest.lock

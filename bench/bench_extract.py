@@ -2,7 +2,7 @@
 
 Every report of the corpus (`bench/gen_corpus.py`) and of `data/*.md` is parsed the way ingest
 reads it, then the four extraction functions run on every paper the way `kb.ingest` calls them
-(`extract_facts`, `extract_domains` on the 应用领域 section, `extract_links`, `extract_metrics`),
+(`extract_facts`, `tag_paper`, `extract_links`, `extract_metrics`),
 each timed over the whole corpus; then all four per paper as ingest calls them, and once more
 with the paper's metrics passed to `extract_facts` instead of extracted a second time there.
 
@@ -30,7 +30,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.extract import extract_domains, extract_facts, extract_links, extract_metrics  # noqa: E402
+from kb.extract import extract_facts, extract_links, extract_metrics, tag_paper  # noqa: E402
 from kb.parse import Paper, parse_report  # noqa: E402
 
 _FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -48,9 +48,8 @@ def load_papers(folders: list[Path]) -> list[tuple[str, Paper]]:
     return papers
 
 
-def _domains(paper: Paper) -> list[str]:
-    domain = paper.section("domain")
-    return extract_domains(domain.text) if domain else []
+def _domains(paper: Paper) -> list[Any]:
+    return tag_paper(paper)  # what ingest stores: tags from title, 应用领域 and contribution, with evidence
 
 
 FUNCTIONS: dict[str, Callable[[Paper], Any]] = {

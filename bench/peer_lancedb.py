@@ -193,8 +193,8 @@ def main() -> None:
     }
     if args.quality:
         def ranker(search):
-            def rank(text: str) -> list[str]:
-                q = model.embed_query(text)
+            def rank(labelled) -> list[str]:
+                q = model.embed_query(labelled.query)
                 cids = search(q)
                 scores = fuse_rrf([cids])  # as `kb ask --mode dense` scores a single ranking
                 return [p for p, _, _ in best_per_paper(scores, {c: paper_of[c] for c in cids})][:10]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import duckdb
 import numpy as np
 
 from kb import store
 from kb.chunkmap import ChunkMap
 from kb.embed import Embedder
-from kb.ingest import prune_generations, remove_stale_scratch, write_generation, writer_lock
+from kb.facts import refresh_facts
+from kb.ingest import next_generation, prune_generations, remove_stale_scratch, write_generation, writer_lock
+from kb.errors import QueryError
+from kb.integrity import UNDERIVABLE, check_manifest, chunkmap_bounds, lexical_bounds, scan_database, vector_sample
 from kb.lexical import LexicalIndex
 from kb.paths import Layout
 from kb.vectors import index_ids, load_index
@@ -23,6 +28,7 @@ class Checkup:
     checks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    unrepaired: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -32,7 +38,11 @@ class Checkup:
 def diagnose(layout: Layout) -> Checkup:
     """Check schema, recipe, and that database, vectors and lexical index hold the same chunks."""
     result = Checkup()
-    con = store.connect_read(layout.db)
+    try:
+        con = store.connect_read(layout.db)
+    except QueryError as exc:
+        result.problems.append(f"the database cannot be opened ({exc}); {UNDERIVABLE}")
+        return result
     try:
         version = store.schema_version(con)
         meta = store.read_meta(con)
@@ -44,9 +54,17 @@ def diagnose(layout: Layout) -> Checkup:
             result.problems.append("no embedding recipe is recorded; rebuild with `kb ingest --rebuild PATH...`")
             return result
         dim = int(meta["embed_dim"])
+        damaged = scan_database(con, store.USER_TABLES + ("embeddings",))
+        if damaged:
+            result.problems.extend(damaged)
+            return result
+        result.checks.append("every table reads back intact")
         chunk_ids = {r[0] for r in con.execute("SELECT chunk_id FROM chunks").fetchall()}
         vector_ids = {r[0] for r in con.execute("SELECT chunk_id FROM embeddings").fetchall()}
         bad_size = con.execute("SELECT count(*) FROM embeddings WHERE octet_length(vector) <> ?", [dim * 4]).fetchone()[0]
+    except duckdb.Error as exc:
+        result.problems.append(f"the database is damaged ({_short(exc)}); {UNDERIVABLE}")
+        return result
     finally:
         con.close()
     result.checks.append(f"{len(chunk_ids)} chunks, {len(vector_ids)} stored vectors")
@@ -69,6 +87,14 @@ def diagnose(layout: Layout) -> Checkup:
             )
         else:
             result.checks.append(f"vector index generation {gen}: {index.ntotal} vectors, one per chunk")
+            sample_con = store.connect_read(layout.db)
+            try:
+                if wrong := vector_sample(index, sample_con, dim):
+                    result.problems.extend(wrong)
+                else:
+                    result.checks.append("a sample of index vectors matches the stored embeddings")
+            finally:
+                sample_con.close()
     except Exception as exc:  # a truncated or foreign file makes FAISS raise RuntimeError or worse
         result.problems.append(f"the vector index of generation {gen} is missing or unreadable ({_short(exc)}); `kb doctor --repair` rebuilds it")
     for name, load, describe in (
@@ -81,14 +107,20 @@ def diagnose(layout: Layout) -> Checkup:
         except Exception as exc:  # noqa: BLE001 - any failure to read is what the check reports
             result.problems.append(f"the {name} of generation {gen} is missing or unreadable ({_short(exc)}); `kb doctor --repair` rebuilds it")
             continue
-        if set(loaded.chunk_ids.tolist()) != chunk_ids:
+        bounds = (chunkmap_bounds if name == "chunk map" else lexical_bounds)(loaded)
+        if bounds:
+            result.problems.extend(f"generation {gen}: {b}" for b in bounds)
+        elif set(loaded.chunk_ids.tolist()) != chunk_ids:
             result.problems.append(f"the {name} does not cover the same chunks; `kb doctor --repair` rebuilds it")
         else:
             result.checks.append(f"{name} generation {gen}: {describe(loaded)}")
+    checks, problems = check_manifest(layout.generation_dir(gen))
+    result.checks.extend(checks)
+    result.problems.extend(problems)
     return result
 
 
-def repair(layout: Layout, embedder: Embedder) -> Checkup:
+def repair(layout: Layout, embedder: Embedder | Callable[[], Embedder]) -> Checkup:
     """Rebuild what is derivable from the database, without re-parsing any report.
 
     Vectors missing from the database are embedded from the stored chunk
@@ -98,10 +130,16 @@ def repair(layout: Layout, embedder: Embedder) -> Checkup:
     before = diagnose(layout)
     if before.ok:
         return before
+    if any(UNDERIVABLE in p for p in before.problems):
+        before.unrepaired = [p for p in before.problems if UNDERIVABLE in p]
+        return before
     with writer_lock(layout):
         remove_stale_scratch(layout)
         scratch = layout.root / f".kb.duckdb.{os.getpid()}.tmp"
+        old_version = _schema_version(layout)
         with store.write_copy(layout.db, scratch) as con:
+            if old_version < store.SCHEMA_VERSION:
+                refresh_facts(con)  # columns the migration added are derived from the stored sections
             meta = store.read_meta(con)
             dim = int(meta["embed_dim"])
             con.execute("DELETE FROM embeddings WHERE chunk_id NOT IN (SELECT chunk_id FROM chunks) OR octet_length(vector) <> ?", [dim * 4])
@@ -109,18 +147,28 @@ def repair(layout: Layout, embedder: Embedder) -> Checkup:
                 "SELECT chunk_id, embed_text FROM chunks ANTI JOIN embeddings USING (chunk_id) ORDER BY chunk_id"
             ).fetchall()
             if todo:
-                vectors = embedder.embed_passages([t for _, t in todo])
+                model = embedder() if callable(embedder) and not hasattr(embedder, "embed_passages") else embedder
+                vectors = model.embed_passages([t for _, t in todo])
                 store.insert_columns(con, "embeddings", {
                     "chunk_id": [c for c, _ in todo], "vector": [np.asarray(v, np.float32).tobytes() for v in vectors],
                 })
-            generation = int(meta.get("generation", 0)) + 1
+            live = int(meta.get("generation", 0) or 0)
+            generation = next_generation(layout, live)
             store.set_meta(con, {"generation": str(generation)})
-            write_generation(layout, con, generation, dim, reuse_previous=False)
+            write_generation(layout, con, generation, dim, previous=None)
         store.publish(scratch, layout.db)
-        prune_generations(layout, keep={generation, generation - 1})
+        prune_generations(layout, keep={generation, live})
     after = diagnose(layout)
     after.repaired = [p.split(";")[0] for p in before.problems]
     return after
+
+
+def _schema_version(layout: Layout) -> int:
+    con = store.connect_read(layout.db)
+    try:
+        return store.schema_version(con)
+    finally:
+        con.close()
 
 
 def _short(exc: BaseException) -> str:

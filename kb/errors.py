@@ -49,3 +49,7 @@ class LockedError(KBError):
 
 class EmbedderError(KBError):
     """An embedding backend could not be loaded."""
+
+
+class StorageError(KBError):
+    """The knowledge-base folder could not be written (full or read-only disk)."""

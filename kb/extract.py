@@ -8,19 +8,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.domains import DOMAIN_TAGS, DomainTag, tag_paper
 from kb.metrics import Metric, ascii_bounds, benchmark_names, extract_metrics, fold_case
 from kb.parse import Paper
 
 __all__ = [
-    "DOMAIN_TAGS", "Link", "Metric", "PaperFacts", "extract_domains", "extract_facts", "extract_links",
-    "extract_metrics",
+    "DOMAIN_TAGS", "DomainTag", "Link", "Metric", "PaperFacts", "extract_domains", "extract_facts", "extract_links",
+    "extract_metrics", "tag_paper",
 ]
 
-DOMAIN_TAGS: tuple[str, ...] = (
-    "llm", "multimodal", "vision", "video", "3d", "robotics", "agents", "rl", "code", "medical",
-    "science", "audio", "efficiency", "evaluation", "theory", "generation", "retrieval", "ecommerce",
-    "safety", "data",
-)
 
 # Keywords (regexes over lower-cased 应用领域 text; `\b` is an ASCII word boundary) for each tag.
 _DOMAIN_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -91,6 +87,11 @@ _RELEASE_WORD_RE = re.compile(r"开源|公开|发布|releas|available|open-sourc
 _TITLE_SPLIT_RE = re.compile(r"[:：]")
 _OWN_BENCHMARK_RE = re.compile(r"bench|gym|qa|set|eval|data", re.I)
 _CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|仓库|框架|工具包?|资源|实现|code|weights|models?|repo(?:sitory)?)"
+_OWN_ARTIFACT_RE = re.compile(_CODE_WORDS, re.I)
+_LABEL_PREFIX_RE = re.compile(r"^[\s*\-]*[^：:，。]{1,12}[：:]")  # "代码/数据：" names the topic, not what was released
+_CLOSED_RE = re.compile(r"闭源|商业模型|商用模型|proprietary|closed-source|closed source", re.I)
+# Closed models a paper compares with or describes ("闭源的 GPT/Gemini 系列") are not the paper's own.
+_COMPARED_RE = re.compile(r"对比|相比|优于|超越|超过|媲美|相当|baseline|基线|than|vs|闭源的|闭源模型[（(]?(?:如|例如)", re.I)
 _NEGATED_RE = re.compile(r"未|没有|无(?!需)|不|闭源|\bnot\b", re.I)
 _PROMISED_RE = re.compile(
     r"(?:将|计划|即将|拟|承诺|预计)[^。；\n]{0,24}?(?:开源|公开|发布|released?)|接收后[^。；\n]{0,12}?(?:开源|公开|发布)"
@@ -99,7 +100,7 @@ _PROMISED_RE = re.compile(
 )
 _RELEASED_RE = re.compile(
     rf"{_CODE_WORDS}[^。；\n]{{0,48}}?(?:已|均已|已经|均|全部)\s*(?:在\s*[^。；\n]{{1,20}}?)?(?:开源|公开|发布|released)"
-    rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|开源了{_CODE_WORDS}|公开了{_CODE_WORDS}"
+    rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|(?:开源|公开|发布)了{_CODE_WORDS}"
     rf"|{_CODE_WORDS} (?:is|are) (?:publicly )?(?:available|released)"
     r"|open-sourced|code is available",
     re.I,
@@ -120,13 +121,17 @@ class PaperFacts:
 
     model_sizes: list[str]
     hardware: list[str]
-    code_status: str  # "released" | "promised" | "not stated"
+    code_status: str  # "released" | "promised" | "closed" | "not stated"
     code_url: str | None
     datasets: list[str]
 
 
 def extract_domains(text: str) -> list[str]:
-    """Controlled-vocabulary tags for an 应用领域 text, in `DOMAIN_TAGS` order, each once."""
+    """Controlled-vocabulary tags for an 应用领域 text alone, in `DOMAIN_TAGS` order, each once.
+
+    Keyword matching over one line; a paper's stored tags come from `tag_paper`, which reads the
+    title and contribution too and asks for evidence in context.
+    """
     lowered = text.lower()
     return [tag for tag in DOMAIN_TAGS if _DOMAIN_RES[tag].search(lowered)]
 
@@ -208,18 +213,24 @@ def _size_label(value: float, unit: str) -> str:
 
 
 def _code_status(text: str, code_url: str | None) -> str:
-    promised = False
+    promised = closed = False
     for clause in _CLAUSE_SPLIT_RE.split(text):
+        if _CLOSED_RE.search(clause) and not _COMPARED_RE.search(clause):
+            closed = True  # "属于百度ERNIE系列（闭源商业模型）"; a closed model compared against does not count
         if not _RELEASE_WORD_RE.search(clause):
             continue
         if _PROMISED_RE.search(clause):
             promised = True
+        elif not _OWN_ARTIFACT_RE.search(_LABEL_PREFIX_RE.sub("", clause)):
+            continue  # "相关数据集（如 Panda）已在 GitHub 开源": someone else's data, not this paper's code
         elif (m := _RELEASED_RE.search(clause)) and not _NEGATED_RE.search(clause[max(0, m.start() - 3):m.end()]):
             # Negation counts only next to the claim: "代码已开源（链接未显示）" is still released.
             return "released"
     if code_url:
         return "released"
-    return "promised" if promised else "not stated"
+    if promised:
+        return "promised"
+    return "closed" if closed else "not stated"
 
 
 def _datasets(paper: Paper, metrics: list[Metric]) -> list[str]:

@@ -11,19 +11,30 @@ labels of the bullets it is nested in.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
+from kb import benchmarks, roles
 from kb.parse import Paper
+
+# Sections whose figures are extracted, in this order.
+METRIC_SECTIONS: tuple[str, ...] = ("results", "contribution", "innovations")
+_DIRECTIONS = {"improve": "increase", "reduce": "decrease"}
+_AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One reported figure: what was measured, on which benchmark, and how it moved.
+    """One reported figure: who achieved it, what was measured, on which benchmark, and how it moved.
 
-    `direction` is "improve" when the quantity went up (提升, 加速, 超越), "reduce" when it
-    went down (降低, 减少, 压缩) and "none" for a level; `baseline` is the value it moved
-    from; `evidence` is the sentence it was read from.
+    `role` is "result" (this paper's method achieves it), "baseline" (a compared system's or the
+    starting point's) or "change" (a relative claim: +10 %, 11× less memory). A result paired with a
+    compared value carries it in `baseline`, the other system in `compared_to`. `change_direction`
+    ("increase"/"decrease") says what the quantity did, `better` ("higher"/"lower") which way is good.
+    `benchmark` is the registry's canonical name, `benchmark_raw` the name as written. `direction`
+    ("improve"/"reduce"/"none") and `comparison` are the older, coarser reading, kept for queries
+    written against it.
     """
 
     benchmark: str | None
@@ -35,6 +46,24 @@ class Metric:
     comparison: str | None
     evidence: str
     section: str
+    role: str = "result"
+    compared_to: str | None = None
+    change_direction: str | None = None
+    better: str | None = None
+    qualifier: str | None = None
+    setting: str | None = None
+    benchmark_raw: str | None = None
+
+
+# Characters each side of a figure that its cues are read from. Cues sit within a clause or two
+# (figures start at most ~150 characters into a sentence); the cap keeps extraction linear in the
+# text's size even for a sentence that never ends.
+_WINDOW = 300
+_CONTEXT_SENTENCES = 6  # earlier sentences of a bullet a figure may take its benchmark from
+
+
+def _before(text: str, pos: int) -> str:
+    return text[max(0, pos - _WINDOW):pos]
 
 
 @dataclass(frozen=True)
@@ -52,6 +81,7 @@ class _Figure:
     value: float
     unit: str | None
     raw_unit: str | None = None
+    low: float | None = None  # the lower end of a range (98% 至 133%)
 
 
 def ascii_bounds(pattern: str) -> str:
@@ -234,22 +264,23 @@ def benchmark_names(text: str) -> list[str]:
 
 
 def extract_metrics(paper: Paper) -> list[Metric]:
-    """Every figure reported in the results section, then new ones stated in the contribution."""
+    """Every figure reported in the results, contribution and innovations sections, each occurrence once."""
     rows: list[Metric] = []
-    for key in ("results", "contribution"):
+    for key in METRIC_SECTIONS:
         section = paper.section(key)
         if section is None:
             continue
         carried: tuple[int, str | None] = (-1, None)  # (bullet, last metric name) for 例如… sentences
+        spotted: dict[str, list[tuple[int, int, str, str]]] = {}  # registry names per sentence, found once
         for sentence in _sentences(section.text):
             # Only a sentence that gives an example of the one before (例如…) inherits its metric.
             example = _EXAMPLE_RE.match(sentence.text)
             previous = carried[1] if carried[0] == sentence.bullet and example else None
-            for metric in _metrics_in(sentence, key, previous):
+            for metric in _metrics_in(sentence, key, previous, spotted):
                 carried = (sentence.bullet, metric.metric)
-                if key == "contribution" and any(r.value == metric.value and r.unit == metric.unit for r in rows):
-                    continue  # the contribution usually restates a headline result
-                rows.append(metric)
+                # 主要创新点 describe the method: its levels are settings (约25%的注意力头), its relative claims results.
+                if key != "innovations" or metric.role == "change":
+                    rows.append(metric)
     return rows
 
 
@@ -276,38 +307,104 @@ def _sentences(text: str) -> list[_Sentence]:
             part = part.strip()
             if part:
                 out.append(_Sentence(part, (*reversed(earlier), *parents), label, bullet))
-                earlier.append(part)
+                earlier = [*earlier[-(_CONTEXT_SENTENCES - 1):], part[-_WINDOW:]]
     return out
 
 
-def _metrics_in(sentence: _Sentence, section: str, previous_metric: str | None = None) -> list[Metric]:
+def _pairs(text: str, figures: list[_Figure]) -> tuple[dict[int, tuple[int, str | None]], dict[int, str | None]]:
+    """Which figure of the sentence is the compared value of which: {result: (baseline, system)}, and
+    the compared figures left without a result of this paper: {baseline: system}."""
+    pairs: dict[int, tuple[int, str | None]] = {}
+    used: set[int] = set()
+    for i, fig in enumerate(figures[:-1]):
+        if i in used:
+            continue
+        nxt = figures[i + 1]
+        gap = text[fig.end:nxt.start] if nxt.start - fig.end <= _WINDOW else ""
+        before = _before(text, fig.start)
+        if _TO_GAP_RE.match(gap) and _FROM_RE.search(before):
+            pairs[i + 1] = (i, roles.from_system(before))  # 从 79.3% 提升至 84.6%
+        elif _VS_GAP_RE.match(gap):
+            pairs[i] = (i + 1, None)  # 98.4 vs 77.0, 8.7（基线 10.2）
+        elif (system := roles.pair_gap(gap)) is not None:
+            pairs[i] = (i + 1, system)  # 平均分（72.5）显著高于标准微调（70.1）
+        else:
+            continue
+        used |= {i, i + 1}
+    alone: dict[int, str | None] = {}
+    for j, fig in enumerate(figures):
+        if j in used:
+            continue
+        before, after = _before(text, fig.start), text[fig.end:fig.end + 8]
+        system = roles.compared_before(before, after) or roles.whereas_system(before)
+        raised = system is None and roles.raised_to(before)
+        if system is None and not raised:
+            continue
+        # The paper's own figure is the nearest earlier one not yet paired, in a compatible unit.
+        own = next((i for i in range(j - 1, -1, -1) if i not in used and i not in alone
+                    and (figures[i].unit == fig.unit or None in (figures[i].unit, fig.unit))), None)
+        if own is None:
+            if system is not None:
+                alone[j] = system
+            continue
+        if raised:
+            pairs[j] = (own, None)  # Pass@1 为 0.0%…，而 BatCoder 将其提升至 10.6%
+        else:
+            pairs[own] = (j, system)  # 得分为 50 … 超越前代 GLM-4.7（42分）
+        used |= {own, j}
+    return pairs, alone
+
+
+def _metrics_in(sentence: _Sentence, section: str, previous_metric: str | None = None,
+                spotted: dict[str, list[tuple[int, int, str, str]]] | None = None) -> list[Metric]:
     text = sentence.text
     figures = _figures(text)
+    spotted = {} if spotted is None else spotted
+    spots = _spots(text, spotted) if figures else []
+    starts = [s[0] for s in spots]
+    pairs, alone = _pairs(text, figures)
+    compared = {b for b, _ in pairs.values()}
     rows: list[Metric] = []
-    skip: set[int] = set()
+    last: tuple[int, str, str | None] | None = None  # (figure, role, change direction) of the row before
     for i, fig in enumerate(figures):
-        if i in skip:
-            continue
-        baseline = None
-        nxt = figures[i + 1] if i + 1 < len(figures) else None
-        if nxt is not None and _TO_GAP_RE.match(text[fig.end:nxt.start]) and _FROM_RE.search(text[:fig.start]):
-            # 从 79.3% 提升至 84.6%: one row for the new value, the old one is its baseline.
-            baseline, fig = fig.value, _Figure(fig.start, nxt.end, nxt.value, nxt.unit or fig.unit, nxt.raw_unit)
-            skip.add(i + 1)
-        elif nxt is not None and _VS_GAP_RE.match(text[fig.end:nxt.start]):
-            baseline = nxt.value  # 98.4 vs 77.0, 8.7（基线 10.2）; the compared figure keeps its own row
-        before, after = text[:fig.start], text[fig.end:fig.end + 16]
+        if i in compared:
+            continue  # a compared value is written on its result's row
+        before, after = _before(text, fig.start), text[fig.end:fig.end + 16]
+        baseline_fig, system = pairs.get(i, (None, None))
+        baseline = figures[baseline_fig].value if baseline_fig is not None else None
         direction = _direction(_QUALIFIER_RE.sub("", before), after, text[fig.start:fig.start + 1])
         if baseline is not None and direction == "none" and baseline != fig.value:
             direction = "improve" if fig.value > baseline else "reduce"
-        clause_after = _CLAUSE_END_RE.split(text[fig.end:])[0]
+        clause_after = _CLAUSE_END_RE.split(text[fig.end:fig.end + _WINDOW])[0]
         metric = _metric_name(before, after, fig, previous_metric, sentence.label)
         previous_metric = metric  # "相比 Muon 降低了 9%" reuses the metric of the figure before it
+        role, change_direction = "result", None
+        if baseline_fig is None:
+            clause = _CLAUSE_START_RE.split(before)[-1]
+            is_change, change_direction = roles.change_of(_PHRASE_START_RE.split(before)[-1], clause, after, fig.unit)
+            if is_change:
+                role = "change"
+                if change_direction is None:
+                    change_direction = _DIRECTIONS.get(_direction(clause, after, text[fig.start:fig.start + 1]))
+            elif i in alone or roles.is_baseline_subject(clause):
+                role, system = "baseline", alone.get(i)
+            elif last is not None and last[1] == "change" and _AND_GAP_RE.match(text[figures[last[0]].end:fig.start]):
+                role, change_direction = "change", last[2]  # 分别提升了 4.5% 和 12.4%
+        last = (i, role, change_direction)
+        # Registry names in the figure's window: the nearest before it, else the first after it in its clause.
+        k = bisect.bisect_left(starts, fig.start)
+        near = [sp for sp in spots[max(0, k - 1):k] if sp[1] <= fig.start and sp[0] >= fig.start - _WINDOW]
+        after_spot = [sp for sp in spots[k:k + 2] if sp[0] >= fig.end and sp[1] <= fig.end + len(clause_after)][:1]
+        raw_bench = _benchmark(before, clause_after, sentence.context, near, after_spot, spotted)
         rows.append(Metric(
-            benchmark=_benchmark(before, clause_after, sentence.context),
+            benchmark=benchmarks.canonical(raw_bench) if raw_bench else None,
             metric=metric,
             value=fig.value, unit=fig.unit, direction=direction, baseline=baseline,
             comparison=_comparison(text, fig.start), evidence=text, section=section,
+            role=role, compared_to=system or _comparison(text, fig.start),
+            change_direction=change_direction, better=roles.better_for(metric),
+            qualifier=roles.qualifier(before, after, fig.low is not None),
+            setting=roles.setting_of(text[max(0, fig.start - _WINDOW):fig.end + _WINDOW]), benchmark_raw=raw_bench,
         ))
     return rows
 
@@ -323,18 +420,20 @@ def _figures(text: str) -> list[_Figure]:
             continue
         start, end = m.start(), m.end()
         raw = m["num"]
+        low = None
         unit, unit_end = _unit_at(text, end)
         value = float(raw.replace(",", "")) * (-1 if m["sign"] in ("-", "−") else 1)
         # Ranges (5-10%, 98% 至 133%, 1.5-2 倍, 0.4-0.8) report their upper bound.
-        if (r := _RANGE_RE.match(text, unit_end)) and not _FROM_RE.search(text[:start]):
+        if (r := _RANGE_RE.match(text, unit_end)) and not _FROM_RE.search(_before(text, start)):
             if (up := _UPPER_RE.match(text, r.end())) is not None:
                 up_end = up.end()
                 up_unit, up_unit_end = _unit_at(text, up_end)
                 if (unit is None or up_unit is None or unit == up_unit) and float(up[0]) >= abs(value):
+                    low = value
                     value, unit, end, unit_end = float(up[0]), unit or up_unit, up_end, up_unit_end
         consumed = max(end, unit_end)
         if _is_figure(text, start, end, unit_end, raw, unit):
-            figures.append(_Figure(start, unit_end, value, _UNITS.get(unit) if unit else None, unit))
+            figures.append(_Figure(start, unit_end, value, _UNITS.get(unit) if unit else None, unit, low))
     return figures
 
 
@@ -345,7 +444,7 @@ def _unit_at(text: str, pos: int) -> tuple[str | None, int]:
 
 
 def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_unit: str | None) -> bool:
-    before, after = text[:start], text[end:]
+    before, after = _before(text, start), text[end:end + _WINDOW]
     unit = _UNITS.get(raw_unit) if raw_unit else None
     prev = before[-1:] if before else ""
     # Part of a name or version: GPT-5.2, Qwen2.5, v4.0, pass@1, Top-1, 1:11, AIME 24/25.
@@ -433,15 +532,33 @@ def _metric_name(before: str, after: str, fig: _Figure, previous: str | None, la
     return "speedup" if fig.unit == "x" else None
 
 
-def _benchmark(before: str, after: str, context: tuple[str, ...]) -> str | None:
+def _spots(text: str, cache: dict[str, list[tuple[int, int, str, str]]]) -> list[tuple[int, int, str, str]]:
+    if text not in cache:
+        cache[text] = benchmarks.find_benchmarks(text)
+    return cache[text]
+
+
+def _benchmark(before: str, after: str, context: tuple[str, ...], near: list[tuple[int, int, str, str]],
+               after_spot: list[tuple[int, int, str, str]], cache: dict[str, list[tuple[int, int, str, str]]]) -> str | None:
     """The benchmark named nearest before the figure, else after it in its clause ("67.5% on GSM8K"),
-    else in earlier sentences or labels of its bullet."""
-    if found := _bench_candidate(before) or _bench_candidate(after):
+    else in earlier sentences or labels of its bullet. A name the registry knows, or one that says
+    it is a benchmark (…Bench, …QA), beats a plain word the patterns took ("在 Ruby 语言上")."""
+    found = _bench_candidate(before) or _bench_candidate(after)
+    if found and (benchmarks.is_known(found) or _BENCHMARK_LIKE_RE.search(found)):
         return found
+    if near or after_spot:
+        return (near or after_spot)[-1][3]
+    if found:
+        return found  # a name in the figure's own sentence beats one from another sentence
+    weak = None
     for text in context:
-        if found := _bench_candidate(text):
+        found = _bench_candidate(text)
+        if found and (benchmarks.is_known(found) or _BENCHMARK_LIKE_RE.search(found)):
             return found
-    return None
+        if spots := _spots(text, cache):
+            return spots[-1][3]
+        weak = weak or found
+    return weak
 
 
 def _bench_candidate(text: str) -> str | None:
@@ -479,8 +596,10 @@ def _is_benchmark_name(name: str) -> bool:
 
 def _comparison(text: str, pos: int) -> str | None:
     best = None
-    for m in _COMPARE_RE.finditer(text):
+    lo = max(0, pos - _WINDOW)
+    for m in _COMPARE_RE.finditer(text[lo:pos + _WINDOW]):
         name = m.group(1).strip(" .。的")
-        if len(name) >= 2 and (best is None or abs(m.start() - pos) < abs(best[0] - pos)):
-            best = (m.start(), name)
+        where = lo + m.start()
+        if len(name) >= 2 and (best is None or abs(where - pos) < abs(best[0] - pos)):
+            best = (where, name)
     return best[1] if best else None

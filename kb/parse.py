@@ -25,20 +25,22 @@ SECTION_LABELS: dict[str, tuple[str, ...]] = {
 }
 SECTION_KEYS: tuple[str, ...] = tuple(SECTION_LABELS)
 
-_PAPER_RE = re.compile(r"^##\s*📄\s*(?P<title>.+?)\s*$")
+# Greedy groups stripped in code, never `.+?\s*$`: a lazy group before `\s*$` backtracks
+# quadratically over a long run of inner spaces (a 60 KB line took 75 s).
+_PAPER_RE = re.compile(r"^##\s*📄\s*(?P<title>\S.*)$")
 _DATE_RE = re.compile(r"^\*\*Date\*\*\s*[:：]\s*(?P<date>\d{4}-\d{2}-\d{2})")
 _SOURCE_RE = re.compile(r"^\*\*Source URL\*\*\s*[:：]\s*(?P<url>\S+)")
 _LINK_RE = re.compile(r"^[-*]\s*\*\*(?:链接|Link)\*\*\s*[:：]\s*(?P<url>\S+)", re.I)
-_READ_RE = re.compile(r"^[-*]\s*\*\*(?:阅读来源|Read source)\*\*\s*[:：]\s*(?P<src>.+?)\s*$", re.I)
+_READ_RE = re.compile(r"^[-*]\s*\*\*(?:阅读来源|Read source)\*\*\s*[:：]\s*(?P<src>\S.*)$", re.I)
 _PAPER_ID_RE = re.compile(
     r"(?:huggingface\.co/papers/|arxiv\.org/(?:abs|pdf)/)(?P<id>\d{4}\.\d{4,5})(?:v\d+)?"
 )
 # `### 1. 应用领域`, `1. **应用领域**：text`, `## 5. **实验效果**`, `#### 3、使用指南:`
 _HEADING_RE = re.compile(
     r"^(?P<hashes>#{1,6}\s*)?(?:\*\*)?\s*(?P<num>\d{1,2})\s*[.、)](?!\d)\s*"
-    r"(?P<rest>.*?)\s*$"
+    r"(?P<rest>.*)$"
 )
-_LABEL_RE = re.compile(r"^(?:\*\*)?(?P<label>[^*：:]+?)(?:\*\*)?\s*(?:[:：]\s*(?:\*\*)?\s*(?P<inline>.*))?$")
+_LABEL_RE = re.compile(r"^(?:\*\*)?(?P<label>[^*：:]+)(?:\*\*)?(?:[:：]\s*(?:\*\*)?(?P<inline>.*))?$")
 _SEPARATOR_RE = re.compile(r"^\s*(?:={3,}|-{3,}|\*{3,})\s*$")
 
 
@@ -155,7 +157,7 @@ def _to_date(value: str, line: int) -> Date:
 
 
 def _parse_paper(lines: list[str], start: int, end: int) -> tuple[Paper | None, list[ParseWarning]]:
-    title = _PAPER_RE.match(lines[start].strip())["title"]  # type: ignore[index]
+    title = _PAPER_RE.match(lines[start].strip())["title"].strip()  # type: ignore[index]
     warnings: list[ParseWarning] = []
     url: str | None = None
     read_source: str | None = None
@@ -176,7 +178,7 @@ def _parse_paper(lines: list[str], start: int, end: int) -> tuple[Paper | None, 
             url = m["url"]
             continue
         if current is None and read_source is None and (m := _READ_RE.match(stripped)):
-            read_source = m["src"]
+            read_source = m["src"].strip()
             continue
         if _SEPARATOR_RE.match(raw):
             continue
@@ -227,7 +229,7 @@ def _match_heading(raw: str, last_num: int) -> tuple[str, str, int, str] | None:
     m = _HEADING_RE.match(raw)
     if m is None:
         return None
-    lm = _LABEL_RE.match(m["rest"])
+    lm = _LABEL_RE.match(m["rest"].rstrip())
     if lm is None:
         return None
     label = lm["label"].strip()

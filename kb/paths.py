@@ -39,6 +39,15 @@ class Layout:
     def lock(self) -> Path:
         return self.root / "ingest.lock"
 
+    @property
+    def marks(self) -> Path:
+        """The reader's tags, notes and read state: never derived, so no rebuild touches it."""
+        return self.root / "marks.json"
+
+    @property
+    def marks_lock(self) -> Path:
+        return self.root / "marks.lock"
+
     def generation_dir(self, generation: int) -> Path:
         return self.root / f"gen-{generation:06d}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -16,13 +17,16 @@ import numpy as np
 from kb import store
 from kb.chunkmap import ChunkMap
 from kb.embed import Embedder
+from kb.domains import DOMAIN_TAGS
 from kb.errors import QueryError
 from kb.lexical import LexicalIndex, expand_query
 from kb.parse import SECTION_KEYS
+from kb.user_sql import where_papers
 from kb.vectors import index_ids
 from kb.vectors import search as dense_search
 
 MODES = ("hybrid", "dense", "lexical")
+_POOL_LOCK = threading.Lock()
 RRF_K = 60
 SNIPPET_CHARS = 220
 # The model reads 512 tokens; a longer query only costs tokenizer time.
@@ -174,23 +178,39 @@ def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, lis
 class Searcher:
     """Runs queries against one generation of the indexes and a read-only database."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, index: faiss.Index, lexical: LexicalIndex, embedder: Embedder,
-                 chunkmap: ChunkMap) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, index: faiss.Index | None, lexical: LexicalIndex,
+                 embedder: Embedder, chunkmap: ChunkMap, *, vector_error: str | None = None) -> None:
+        # Every query takes cursors of its own from `con`, so threads can share one searcher.
         self.con = con
         self.index = index
+        self.vector_error = vector_error
         self.lexical = lexical
         self.embedder = embedder
         self.chunkmap = chunkmap
         # Filters travel as a row mask when all three hold the same chunks in the same order
         # (as `write_generation` makes them); otherwise as chunk ids, which is slower but right.
         rows = chunkmap.chunk_ids
-        self._rows_aligned = np.array_equal(rows, lexical.chunk_ids) and np.array_equal(rows, index_ids(index))
+        self._rows_aligned = np.array_equal(rows, lexical.chunk_ids) and (
+            index is None or np.array_equal(rows, index_ids(index)))
         self._executor: ThreadPoolExecutor | None = None
 
     def _pool(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-embed")
-        return self._executor
+        with _POOL_LOCK:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-embed")
+            return self._executor
+
+    def _dense_index(self) -> faiss.Index:
+        if self.index is None:
+            raise QueryError(self.vector_error or "the vector index is missing; run `kb doctor --repair`")
+        return self.index
+
+    def _query(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        cur = store.cursor(self.con)
+        try:
+            return cur.execute(sql, list(params)).fetchall()
+        finally:
+            cur.close()
 
     def close(self) -> None:
         """Stop the query-embedding thread."""
@@ -202,8 +222,12 @@ class Searcher:
         """What the filters allow: a mask over index rows (or chunk ids), None when nothing is filtered."""
         if not filters.active:
             return None
+        if filters.since and filters.until and filters.since > filters.until:
+            raise QueryError(f"--since {filters.since} is after --until {filters.until}; swap them")
         if filters.section and filters.section not in SECTION_KEYS:
             raise QueryError(f"unknown section {filters.section!r}; use one of {', '.join(SECTION_KEYS)}")
+        if unknown := [d for d in filters.domains if d.lower() not in DOMAIN_TAGS]:
+            raise QueryError(f"unknown domain {unknown[0]!r}; use one of {', '.join(DOMAIN_TAGS)}")
         matched = self._where_papers(filters.where) if filters.where else None
         papers = self.chunkmap.paper_mask(filters.since, filters.until, filters.domains, matched)
         return self._allowed(self.chunkmap.row_mask(papers, filters.section))
@@ -213,20 +237,8 @@ class Searcher:
         return rows if self._rows_aligned else self.chunkmap.chunk_ids[rows]
 
     def _where_papers(self, where: str) -> list[str]:
-        """Paper ids matching a free-form `--where` predicate over `papers`."""
-        predicate = f"SELECT paper_id FROM papers WHERE ({where})"
-        try:
-            store.check_read_only(predicate)
-        except QueryError:
-            raise QueryError(
-                f"--where must be one SQL predicate over papers, e.g. \"date = DATE '2026-02-18'\"; got {where!r}"
-            ) from None
-        try:
-            return self.con.execute(predicate).fetchnumpy()["paper_id"].tolist()
-        except duckdb.Error as exc:
-            raise QueryError(
-                f"--where {where!r} failed: {str(exc).splitlines()[0]}. {store.describe_tables(self.con)}"
-            ) from None
+        """Paper ids matching a free-form `--where` predicate over `papers` (the user-SQL contract)."""
+        return where_papers(self.con, where)
 
     def ask(self, query: str, top_k: int = 10, filters: Filters = Filters(), mode: str = "hybrid",
             chunks: bool = False) -> Results:
@@ -237,6 +249,8 @@ class Searcher:
             raise QueryError("the query is empty; ask something like `kb ask \"KV cache quantization\"`")
         if top_k < 1:
             raise QueryError("--top-k must be at least 1")
+        if mode != "lexical":
+            self._dense_index()  # a damaged vector file: say so before any work
         # The query embedding is most of a warm query's time and runs outside the GIL, so the
         # filter and the lexical search go on beside it.
         qvec = self._pool().submit(self.embedder.embed_query, query[:MAX_QUERY_CHARS]) if mode != "lexical" else None
@@ -251,7 +265,7 @@ class Searcher:
         if mode in ("hybrid", "lexical"):
             rankings.append([cid for cid, _ in self.lexical.search(query, depth, allowed)])
         if qvec is not None:
-            rankings.insert(0, [cid for cid, _ in dense_search(self.index, qvec.result(), depth, allowed)])
+            rankings.insert(0, [cid for cid, _ in dense_search(self._dense_index(), qvec.result(), depth, allowed)])
         scores = fuse_rrf(rankings)
         if not scores:
             return Results(query, mode, [])
@@ -265,16 +279,18 @@ class Searcher:
 
     def similar(self, paper_id: str, top_k: int = 10) -> Results:
         """Papers whose chunks lie nearest the mean of this paper's chunk vectors."""
-        rows = self.con.execute(
+        if top_k < 1:
+            raise QueryError("--top-k must be at least 1")
+        rows = self._query(
             "SELECT e.vector FROM chunks c JOIN embeddings e USING (chunk_id) WHERE c.paper_id = ?", [paper_id]
-        ).fetchall()
+        )
         if not rows:
             raise QueryError(f"no paper {paper_id!r} in this knowledge base; list ids with `kb sql \"SELECT paper_id, title FROM papers\"`")
         mat = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float32).reshape(len(rows), -1)
         centre = mat.mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
         others = self._allowed(self.chunkmap.row_mask(~self.chunkmap.paper_mask(paper_ids=[paper_id])))
-        hits = dense_search(self.index, centre, max(100, top_k * 12), others)
+        hits = dense_search(self._dense_index(), centre, max(100, top_k * 12), others)
         scores = dict(hits)
         info = self._chunk_info(scores)
         picks = [(pid, cid, 0.0) for pid, cid, _ in best_per_paper(scores, {c: v[0] for c, v in info.items()})[:top_k]]
@@ -289,13 +305,13 @@ class Searcher:
     def _hits(self, picks: list[tuple[str, int, float]], info: dict[int, tuple[str, str]], query: str) -> list[Hit]:
         if not picks:
             return []
-        papers = {r[0]: r[1:] for r in self.con.execute(
+        papers = {r[0]: r[1:] for r in self._query(
             "SELECT paper_id, title, date, domains, url FROM papers WHERE paper_id IN (SELECT unnest(?::VARCHAR[]))",
             [[p for p, _, _ in picks]],
-        ).fetchall()}
-        texts = dict(self.con.execute(
+        )}
+        texts = dict(self._query(
             "SELECT chunk_id, text FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [[c for _, c, _ in picks]]
-        ).fetchall())
+        ))
         hits = []
         for pid, cid, score in picks:
             title, day, domains, url = papers[pid]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +12,9 @@ from typing import Any
 
 import duckdb
 
-from kb.errors import NotFoundError, QueryError, ReadOnlyError
+from kb.errors import NotFoundError, QueryError, StorageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -63,26 +64,93 @@ MIGRATIONS: tuple[str, ...] = (
                max(value) AS max_value, min(value) AS min_value
         FROM metrics WHERE benchmark IS NOT NULL GROUP BY benchmark;
     """,
+    # 2: who achieved each figure, canonical benchmarks, domain tags with evidence (issue 13).
+    # `kb.facts.refresh_facts` re-extracts the new columns from `sections` after this step.
+    """
+    ALTER TABLE metrics ADD COLUMN role VARCHAR;
+    ALTER TABLE metrics ADD COLUMN compared_to VARCHAR;
+    ALTER TABLE metrics ADD COLUMN change_direction VARCHAR;
+    ALTER TABLE metrics ADD COLUMN better VARCHAR;
+    ALTER TABLE metrics ADD COLUMN qualifier VARCHAR;
+    ALTER TABLE metrics ADD COLUMN setting VARCHAR;
+    ALTER TABLE metrics ADD COLUMN benchmark_raw VARCHAR;
+    CREATE TABLE paper_benchmarks (paper_id VARCHAR NOT NULL, benchmark VARCHAR NOT NULL, benchmark_raw VARCHAR NOT NULL);
+    CREATE TABLE paper_domains (paper_id VARCHAR NOT NULL, domain VARCHAR NOT NULL, evidence VARCHAR NOT NULL);
+    CREATE OR REPLACE VIEW paper_metrics AS
+        SELECT p.paper_id, p.title, p.date, p.domains, m.role, m.benchmark, m.metric, m.value, m.unit,
+               m.better, m.baseline, m.compared_to, m.change_direction, m.qualifier, m.setting,
+               m.direction, m.comparison, m.evidence, m.section
+        FROM metrics m JOIN papers p USING (paper_id);
+    CREATE VIEW results AS
+        SELECT p.paper_id, p.title, p.date, m.benchmark, m.metric, m.value, m.unit, m.better, m.baseline,
+               m.compared_to, m.qualifier, m.setting, m.evidence, m.section
+        FROM metrics m JOIN papers p USING (paper_id) WHERE m.role = 'result';
+    CREATE OR REPLACE VIEW benchmarks AS
+        SELECT b.benchmark, count(DISTINCT b.paper_id) AS papers, list(DISTINCT b.paper_id ORDER BY b.paper_id) AS paper_ids,
+               count(m.value) AS results, max(m.value) AS max_value, min(m.value) AS min_value
+        FROM paper_benchmarks b
+        LEFT JOIN metrics m ON m.paper_id = b.paper_id AND m.benchmark = b.benchmark AND m.role = 'result'
+        GROUP BY b.benchmark;
+    """,
 )
 
 # Tables a user's SQL sees; listed in error messages so a typo is easy to fix.
-USER_TABLES = ("papers", "appearances", "sections", "chunks", "links", "metrics", "files", "meta")
-USER_VIEWS = ("paper_metrics", "domain_counts", "benchmarks")
+USER_TABLES = ("papers", "appearances", "sections", "chunks", "links", "metrics", "paper_benchmarks",
+               "paper_domains", "files", "meta")
+USER_VIEWS = ("paper_metrics", "results", "domain_counts", "benchmarks")
 
-_READ_ONLY_TYPES = {"SELECT", "EXPLAIN"}
+# DuckDB may take most of the machine for one query; user SQL gets at most this much per process.
+DEFAULT_MEMORY_LIMIT = "2GB"
+ATTACHED = "kb"
+_CURSOR_LOCK = threading.Lock()
 
 
-def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection that cannot touch other files or load extensions."""
+def connect_read(db_path: Path, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection of its own that cannot touch other files or load extensions.
+
+    The file is attached to a fresh in-memory instance rather than opened with `duckdb.connect`,
+    whose per-process instance cache hands a second caller the instance already open on the
+    path: after an ingest swapped the file in, that instance still shows the old one.
+    """
+    if db_path.is_dir():
+        raise NotFoundError(f"{db_path} is a folder, not a knowledge-base database; point --kb at the folder that holds kb.duckdb")
     if not db_path.exists():
+        if db_path.parent.exists() and not db_path.parent.is_dir():
+            raise NotFoundError(f"{db_path.parent} is a file, not a knowledge-base folder; point --kb or KB_DIR at a folder")
         raise NotFoundError(
             f"no knowledge base at {db_path.parent}; build one with `kb --kb {db_path.parent} ingest data/`"
         )
-    config = {"enable_external_access": False, "lock_configuration": True}
+    con = duckdb.connect(":memory:")
     try:
-        return duckdb.connect(str(db_path), read_only=True, config=config)
+        path = str(db_path).replace("'", "''")
+        con.execute(f"ATTACH '{path}' AS {ATTACHED} (READ_ONLY)")
+        con.execute(f"USE {ATTACHED}")
+        con.execute(f"SET memory_limit = '{memory_limit or DEFAULT_MEMORY_LIMIT}'")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     except duckdb.Error as exc:
-        raise QueryError(f"cannot open {db_path}: {exc}; run `kb doctor` to check it") from None
+        con.close()
+        raise QueryError(
+            f"cannot open {db_path} ({_first_line(exc)}); run `kb doctor` to check it, or rebuild with `kb ingest --rebuild`"
+        ) from None
+    return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a read connection for one call: cursors are safe to use from several threads."""
+    with _CURSOR_LOCK:  # the parent connection itself is not, and making a cursor uses it
+        cur = con.cursor()
+    cur.execute(f"USE {ATTACHED}")
+    return cur
+
+
+def file_identity(db_path: Path) -> tuple[int, int, int, int] | None:
+    """What changes when an ingest swaps a new database file in; None when there is none."""
+    try:
+        st = db_path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 @contextmanager
@@ -95,28 +163,73 @@ def write_copy(db_path: Path, scratch: Path, *, fresh: bool = False) -> Iterator
     With `fresh` the copy starts empty (a rebuild).
     """
     scratch.unlink(missing_ok=True)
-    if db_path.exists() and not fresh:
-        shutil.copyfile(db_path, scratch)
-    con = duckdb.connect(str(scratch))
+    if db_path.exists():
+        refuse_foreign(db_path)
+    try:
+        if db_path.exists() and not fresh:
+            shutil.copyfile(db_path, scratch)
+        con = duckdb.connect(str(scratch))
+    except (OSError, duckdb.IOException) as exc:
+        _remove_scratch(scratch)
+        raise StorageError(f"cannot write {scratch.parent} ({_os_reason(exc)}); free some space or make it writable, then run the ingest again") from None
     try:
         migrate(con)
         con.execute("BEGIN TRANSACTION")
         yield con
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
+    except (OSError, duckdb.IOException, duckdb.OutOfMemoryException) as exc:
+        con.close()
+        _remove_scratch(scratch)
+        raise StorageError(f"cannot write {scratch.parent} ({_os_reason(exc)}); free some space or make it writable, then run the ingest again") from None
     except BaseException:
         con.close()
-        scratch.unlink(missing_ok=True)
-        Path(f"{scratch}.wal").unlink(missing_ok=True)
+        _remove_scratch(scratch)
         raise
     con.close()
 
 
+def _remove_scratch(scratch: Path) -> None:
+    scratch.unlink(missing_ok=True)
+    Path(f"{scratch}.wal").unlink(missing_ok=True)
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return _first_line(exc)
+
+
+def refuse_foreign(db_path: Path) -> None:
+    """Refuse to replace a `kb.duckdb` that kb did not write: it may be someone's own database."""
+    try:
+        con = connect_read(db_path)
+    except QueryError:
+        raise QueryError(
+            f"{db_path} is not a DuckDB database kb can read; move it away or choose another --kb folder"
+        ) from None
+    try:
+        foreign = schema_version(con) == 0 and con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database()"
+        ).fetchone()[0] > 0
+    finally:
+        con.close()
+    if foreign:
+        raise QueryError(
+            f"{db_path} holds tables kb did not write; kb will not replace it: move it away or choose another --kb folder"
+        )
+
+
 def publish(scratch: Path, db_path: Path) -> None:
     """Atomically replace the live database with the committed copy."""
-    with open(scratch, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(scratch, db_path)
+    try:
+        with open(scratch, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(scratch, db_path)
+    except OSError as exc:
+        _remove_scratch(scratch)
+        raise StorageError(f"cannot write {db_path.parent} ({_os_reason(exc)}); free some space or make it writable, "
+                           "then run the ingest again (nothing was changed)") from None
     dir_fd = os.open(db_path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -127,7 +240,7 @@ def publish(scratch: Path, db_path: Path) -> None:
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version recorded in the database; 0 for an empty one."""
     has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_catalog = current_database()"
     ).fetchone()[0]
     if not has_meta:
         return 0
@@ -183,50 +296,21 @@ def delete_papers(con: duckdb.DuckDBPyConnection, paper_ids: Iterable[str], *, k
     ids = list(paper_ids)
     if not ids:
         return
-    tables = ["sections", "chunks", "links", "metrics", "papers"]
+    tables = ["sections", "chunks", "links", "metrics", "paper_benchmarks", "paper_domains", "papers"]
     if not keep_appearances:
         tables.append("appearances")
     for table in tables:
         con.execute(f"DELETE FROM {table} WHERE list_contains(?, paper_id)", [ids])
 
 
-def check_read_only(sql: str) -> None:
-    """Refuse anything but SELECT/EXPLAIN statements, naming what was refused."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise QueryError(f"SQL syntax error: {_first_line(exc)}") from None
-    if not statements:
-        raise QueryError("the SQL statement is empty; try `kb sql \"SELECT * FROM papers LIMIT 5\"`")
-    for statement in statements:
-        kind = statement.type.name
-        if kind not in _READ_ONLY_TYPES:
-            raise ReadOnlyError(
-                f"`kb sql` is read-only and refuses {kind} statements; only SELECT queries run here"
-            )
-
-
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> tuple[list[str], list[tuple]]:
-    """Run read-only SQL and return (column names, rows), with errors that list the tables."""
-    check_read_only(sql)
+    """Run kb's own (trusted) SQL on a cursor of its own; user SQL goes through `kb.user_sql`."""
+    cur = cursor(con)
     try:
-        cursor = con.execute(sql, params or [])
-        rows = cursor.fetchall()
-        columns = [d[0] for d in cursor.description or []]
-    except duckdb.Error as exc:
-        raise QueryError(f"{_first_line(exc)}. {describe_tables(con)}") from None
-    return columns, rows
-
-
-def describe_tables(con: duckdb.DuckDBPyConnection) -> str:
-    """One line per table and view naming its columns, for error messages."""
-    rows = con.execute(
-        "SELECT table_name, string_agg(column_name, ', ' ORDER BY ordinal_position) "
-        "FROM information_schema.columns WHERE list_contains(?, table_name) GROUP BY table_name "
-        "ORDER BY table_name",
-        [list(USER_TABLES + USER_VIEWS)],
-    ).fetchall()
-    return "Available: " + "; ".join(f"{t}({c})" for t, c in rows)
+        result = cur.execute(sql, list(params or []))
+        return [d[0] for d in result.description or []], result.fetchall()
+    finally:
+        cur.close()
 
 
 def _first_line(exc: Exception) -> str:

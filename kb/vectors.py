@@ -123,7 +123,14 @@ def load_index(path: Path) -> faiss.Index:
     """
     if not path.exists():
         raise NotFoundError(f"the vector index {path} is missing; run `kb doctor --repair` to rebuild it")
-    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+    try:
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+    except RuntimeError as exc:  # FAISS reports a truncated or foreign file as RuntimeError
+        detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else "unreadable"
+        raise NotFoundError(
+            f"the vector index {path} is damaged ({detail}); run `kb doctor --repair` to rebuild it "
+            "(`--mode lexical` works meanwhile)"
+        ) from None
     inner = _inner(index)
     if isinstance(inner, faiss.IndexIVF):
         inner.parallel_mode = IVF_PARALLEL_MODE  # a setting of the object, not saved with it

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import DATA, HashEmbedder, five_sections, make_report
 from kb import KnowledgeBase, store
-from kb.errors import LockedError
+from kb.errors import LockedError, NotFoundError
 from kb.ingest import writer_lock
 from kb.paths import Layout
 from kb.vectors import index_ids
@@ -125,9 +125,10 @@ def test_a_file_cut_off_mid_section_is_ingested_with_a_warning(tmp_path: Path, h
     assert any("lacks sections" in p and "2026-02-18.md:" in p for p in summary.problems)
 
 
-def test_missing_path_is_reported(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
-    summary = _kb(tmp_path / "kb", hash_embedder).ingest([tmp_path / "nope.md"])
-    assert summary.problems == [f"{tmp_path / 'nope.md'}: no such file or folder"]
+def test_missing_path_is_an_error_and_creates_nothing(tmp_path: Path, hash_embedder: HashEmbedder) -> None:
+    with pytest.raises(NotFoundError, match="no such file or folder: .*nope.md"):
+        _kb(tmp_path / "kb", hash_embedder).ingest([tmp_path / "nope.md", DATA])
+    assert not (tmp_path / "kb").exists()
 
 
 class FailingEmbedder(HashEmbedder):

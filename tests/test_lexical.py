@@ -369,7 +369,7 @@ def test_ingest_tokenizes_only_new_chunks(tmp_path: Path, monkeypatch: pytest.Mo
         assert tokenized == len(now - held) > 0 and bool(held - now) == removes
         assert_identical(index, full)
 
-    # A repair (reuse_previous=False) inherits nothing, nor can an index saved without term counts.
+    # A repair (previous=None) inherits nothing, nor can an index saved without term counts.
     index, full, layout = _generation_index(directory)
     for reuse_previous in (False, True):
         con = store.connect_read(layout.db)
@@ -380,7 +380,7 @@ def test_ingest_tokenizes_only_new_chunks(tmp_path: Path, monkeypatch: pytest.Mo
                      rows=index.rows, weights=index.weights)
             older.replace(layout.lexical_file(gen))
         calls.clear()
-        write_generation(layout, con, gen + 1, HashEmbedder.dim, reuse_previous=reuse_previous)
+        write_generation(layout, con, gen + 1, HashEmbedder.dim, previous=gen if reuse_previous else None)
         con.close()
         assert len(calls) == len(index.chunk_ids)  # every chunk tokenized again
         assert_identical(LexicalIndex.load(layout.lexical_file(gen + 1)), full)

@@ -86,7 +86,7 @@ def test_filters_that_match_nothing_return_nothing(sample_kb: KnowledgeBase) -> 
 
 @pytest.mark.parametrize("kwargs,message", [
     ({"query": "   "}, "empty"), ({"query": "x", "mode": "fuzzy"}, "unknown mode"),
-    ({"query": "x", "section": "abstract"}, "unknown section"), ({"query": "x", "since": "yesterday"}, "YYYY-MM-DD"),
+    ({"query": "x", "section": "abstract"}, "unknown section"), ({"query": "x", "since": "someday"}, "YYYY-MM-DD"),
     ({"query": "x", "top_k": 0}, "at least 1"),
 ])
 def test_bad_ask_arguments(sample_kb: KnowledgeBase, kwargs: dict, message: str) -> None:

@@ -1,0 +1,120 @@
+"""Domain tags from the whole paper (title, 应用领域, contribution), each with the words that earned it. Pure.
+
+A tag needs evidence where it counts: the title or the contribution, or the head of the 应用领域
+line (its first item), or two places at once. A word mentioned in passing in a long 应用领域 list
+("…机器人仿真与操作") is not enough, and context words decide between readings: 推理优化 of
+reasoning is not inference efficiency, 对齐 of modalities is not safety, an MLLM is multimodal
+before it is a text LLM.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb.metrics import ascii_bounds
+from kb.parse import Paper
+
+DOMAIN_TAGS: tuple[str, ...] = (
+    "llm", "multimodal", "vision", "video", "3d", "robotics", "agents", "rl", "code", "medical",
+    "science", "audio", "efficiency", "evaluation", "theory", "generation", "retrieval", "ecommerce",
+    "safety", "data",
+)
+
+# Words (regexes over lower-cased text; `\b` is an ASCII word boundary) that are evidence for a tag.
+_EVIDENCE: dict[str, str] = {
+    "llm": r"(?<!多模态)(?<!多模态 )(?<!视觉)大语言模型|语言模型|\bllms?\b|language models?|思维链|chain-of-thought|\bdllms?\b",
+    "multimodal": r"多模态|跨模态|全模态|multi-?modal|\bvlms?\b|\bvlas?\b|\bmllms?\b|视觉-?语言|vision-?language|图文|\bomni"
+                  r"|视听|audio-?video|unified (?:multimodal )?models?",
+    "vision": r"(?<!视频)图像|影像|image(?!-to-3d)|(?<!-)\bvisual recognition|计算机视觉(?=[^-–—]*(?:图像|分割|检测|分类))|文生图|text-to-image",
+    "video": r"视频|\bvideos?\b|世界模型|world models?",
+    "3d": r"三维|\b3d\b|3dgs|高斯泼溅|gaussian splatting|场景几何|几何感知|geometry-aware|相机|\bmesh|点云|point cloud|蒙皮|骨架|rigging|重建|reconstruction",
+    "robotics": r"机器人|具身|\brobot|embodied|人形|humanoid|机械臂|manipulation|\bvla\b|动作(?:分块|序列|轨迹)|action chunk|policies|策略生成的动作",
+    "agents": r"智能体|\bagents?\b|\bagentic\b|代理|多代理",
+    "rl": r"强化学习|reinforcement|\brl\b|\brlhf\b|\brlvr\b|\bmarl\b|\bgrpo\b|\bppo\b|\bdpo\b|偏好优化|preference optimization"
+          r"|策略优化|policy optimization",
+    "code": r"代码(?:生成|大模型|补全|修复|文档|模型)|软件工程|编程|\bcoding\b|code generation|code llms?|software engineering|\bcoder\b|\bswe\b",
+    "medical": r"医疗|医学|临床|放射|病理|医生|\bmedical|\bclinical|health|radiolog",
+    "science": r"(?<!社会)(?<!计算社会)科学(?:文献|发现|研究|计算)|for science|ai4science|物理学|physics|(?<!强)化学|生物|材料科学|天文|蛋白质|分子|protein|scientific",
+    "audio": r"语音|音频|音乐|声音|\baudio\b|\bspeech\b|\bmusic\b|\basr\b|\btts\b",
+    "efficiency": r"量化|quantiz|压缩(?!.{0,6}(?:基准|评估|测试集))|compression|剪枝|pruning|稀疏注意力|sparse attention|kv.?cache|kv 缓存"
+                  r"|推理加速|加速|speed-?up|显存|内存|(?<!不增加)(?<!无需额外)(?:计算|部署|训练|推理|token ?)(?:成本|开销)"
+                  r"|降低[^，。]{0,8}(?:成本|开销|延迟)|高效训练|efficient|(?:采样|推理|训练数据|数据)效率|data efficiency|单张\s*gpu|single gpu|蒸馏",
+    "evaluation": r"评估|评测|基准|benchmark|测评|evaluat|诊断|diagnos|量化了|性能预测",
+    "theory": r"理论|可解释|\btheor|interpretab|扩展定律|scaling laws?|假说|hypothesis",
+    "generation": r"(?:图像|图片|视频|3d|三维|内容|音频|音乐|语音|文本|资产|结构|场景|蛋白质|骨架|序列)\s*生成|生成式|生成模型|生成任务"
+                  r"|(?<!augmented )(?<!code )generation|generative|\baigc\b|扩散|\bdiffusion\b|文生图|text-to-",
+    "retrieval": r"检索|\brag\b|retrieval|搜索|\bsearch\b|推荐|recommend|信息获取|information seeking|召回",
+    "ecommerce": r"电商|电子商务|e-?commerce|零售|商品",
+    "safety": r"安全|越狱|jailbreak|隐私|privacy|漏洞|操控|manipulat(?:e|ion) (?:the )?model|\bsafety\b|有害|harmful"
+              r"|(?:价值|偏好|人类|临床|医生|healthcare)\s*(?:对齐|alignment)|alignment from",
+    "data": r"数据集|语料库?|corpus|数据筛选|数据选择|数据效率|data efficiency|数据合成|数据构建|数据清洗|数据审计|训练数据"
+            r"|\bdatasets?\b|data selection|data curation|资产|数据[^，。]{0,6}(?:生态|发布)",
+}
+# Words that count only in the head of the 应用领域 line, being too loose anywhere else.
+_HEAD_ONLY: dict[str, str] = {"llm": r"大模型|自然语言处理|\bnlp\b"}
+# Readings that a tag word does not mean in its context.
+_NOT: dict[str, str] = {
+    # 推理 of reasoning, and inference-time methods, are not efficiency by themselves.
+    "efficiency": r"推理优化 \(reasoning|reasoning/rlhf|不增加计算开销|无需额外计算",
+    "3d": r"三维结构生成|protein",  # a protein's 3D structure is biology, not 3D vision
+}
+_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _EVIDENCE.items()}
+_NOT_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _NOT.items()}
+_HEAD_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _HEAD_ONLY.items()}
+_HEAD_SPLIT_RE = re.compile(r"[、，,；;。（(]|具体|特别|主要|涵盖|\s/\s")
+_MARKUP_RE = re.compile(r"\*\*|\*|`")
+
+
+@dataclass(frozen=True)
+class DomainTag:
+    """A tag and why: `evidence` names where the words were found ("title: KV-Cache; contribution: 量化")."""
+
+    domain: str
+    evidence: str
+
+
+def tag_paper(paper: Paper) -> list[DomainTag]:
+    """The paper's tags in `DOMAIN_TAGS` order, each with its evidence."""
+    domain = paper.section("domain")
+    contribution = paper.section("contribution")
+    return tag_texts(paper.title, domain.text if domain else "", contribution.text if contribution else "")
+
+
+def tag_texts(title: str, domain: str, contribution: str) -> list[DomainTag]:
+    """Tags for a title, an 应用领域 text and a contribution text (see the module docstring)."""
+    domain = _MARKUP_RE.sub("", domain).strip()
+    head = _HEAD_SPLIT_RE.split(domain, maxsplit=1)[0]
+    places = {"title": title, "contribution": _MARKUP_RE.sub("", contribution)[:1500], "domain": domain[:1500]}
+    lowered = {k: v.lower() for k, v in places.items()}
+    tags = []
+    for tag in DOMAIN_TAGS:
+        found = {}
+        for place, text in lowered.items():
+            if (not_re := _NOT_RES.get(tag)) and not_re.search(text):
+                continue
+            if m := _RES[tag].search(text):
+                found[place] = places[place][m.start():m.end()]
+        in_head = "domain" in found and _RES[tag].search(head.lower()) is not None
+        if not in_head and tag in _HEAD_RES and (m := _HEAD_RES[tag].search(head.lower())):
+            in_head, found["domain"] = True, head[m.start():m.end()]
+        strong = "title" in found or "contribution" in found
+        if strong or in_head:
+            tags.append(DomainTag(tag, "; ".join(f"{p}: {w}" for p, w in found.items())))
+    return _resolve(tags)
+
+
+def _resolve(tags: list[DomainTag]) -> list[DomainTag]:
+    names = {t.domain for t in tags}
+    drop = set()
+    # An MLLM/VLM paper is multimodal; call it `llm` only when text LLMs are named outside "多模态大模型".
+    if "multimodal" in names and "llm" in names:
+        llm = next(t for t in tags if t.domain == "llm")
+        if "title" not in llm.evidence and not re.search(r"大语言模型|language model|\bllm", llm.evidence, re.I):
+            drop.add("llm")
+    return [t for t in tags if t.domain not in drop]
+
+
+def domain_names(paper: Paper) -> list[str]:
+    """Just the tags of `tag_paper`."""
+    return [t.domain for t in tag_paper(paper)]

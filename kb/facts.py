@@ -1,0 +1,115 @@
+"""Facts of papers as table rows (metrics, paper_benchmarks, paper_domains), and re-extracting them in place.
+
+Ingest calls `fact_columns` for the papers it writes; an upgrade from an older schema calls
+`refresh_facts`, which re-derives every fact from the stored `sections` without re-embedding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from kb import store
+from kb.benchmarks import canonical, find_benchmarks
+from kb.domains import DomainTag, tag_paper
+from kb.extract import PaperFacts, extract_facts, extract_links, extract_metrics
+from kb.metrics import Metric
+from kb.parse import Paper, Section
+
+METRIC_COLUMNS = ("benchmark", "metric", "value", "unit", "direction", "baseline", "comparison", "evidence", "section",
+                  "role", "compared_to", "change_direction", "better", "qualifier", "setting", "benchmark_raw")
+
+
+@dataclass(frozen=True)
+class PaperFactRows:
+    """Everything extracted from one paper that goes into the database."""
+
+    metrics: list[Metric]
+    facts: PaperFacts
+    domains: list[DomainTag]
+    benchmarks: list[tuple[str, str]]  # (canonical, as written)
+
+
+def paper_facts(paper: Paper) -> PaperFactRows:
+    """Metrics, facts, domain tags and benchmarks of one paper."""
+    metrics = extract_metrics(paper)
+    facts = extract_facts(paper, metrics)
+    return PaperFactRows(metrics, facts, tag_paper(paper), paper_benchmarks(paper, facts.datasets))
+
+
+def paper_benchmarks(paper: Paper, datasets: Iterable[str]) -> list[tuple[str, str]]:
+    """(canonical, as written) for every benchmark the paper names, with or without a figure, each once."""
+    found: dict[str, str] = {}
+    for section in paper.sections:
+        if section.key == "domain":
+            continue
+        for _, _, name, raw in find_benchmarks(section.text):
+            found.setdefault(name, raw)
+    for raw in datasets:
+        found.setdefault(canonical(raw), raw)
+    return list(found.items())
+
+
+def fact_columns(rows: dict[str, PaperFactRows]) -> dict[str, dict[str, list[Any]]]:
+    """Column-wise rows of `metrics`, `paper_benchmarks` and `paper_domains` for `store.insert_columns`."""
+    metrics: dict[str, list[Any]] = {k: [] for k in ("paper_id", *METRIC_COLUMNS)}
+    benches: dict[str, list[Any]] = {k: [] for k in ("paper_id", "benchmark", "benchmark_raw")}
+    domains: dict[str, list[Any]] = {k: [] for k in ("paper_id", "domain", "evidence")}
+    for pid, r in rows.items():
+        for m in r.metrics:
+            metrics["paper_id"].append(pid)
+            for k in METRIC_COLUMNS:
+                metrics[k].append(getattr(m, k))
+        for name, raw in r.benchmarks:
+            for k, v in zip(benches, (pid, name, raw)):
+                benches[k].append(v)
+        for tag in r.domains:
+            for k, v in zip(domains, (pid, tag.domain, tag.evidence)):
+                domains[k].append(v)
+    return {"metrics": metrics, "paper_benchmarks": benches, "paper_domains": domains}
+
+
+def stored_papers(con: duckdb.DuckDBPyConnection) -> list[Paper]:
+    """Papers rebuilt from the `papers` and `sections` tables."""
+    sections: dict[str, list[Section]] = {}
+    for pid, key, label, text in con.execute(
+        "SELECT paper_id, section, label, text FROM sections ORDER BY paper_id, ordinal"
+    ).fetchall():
+        sections.setdefault(pid, []).append(Section(key, label, text, 0))
+    return [Paper(pid, title, url, source, tuple(sections.get(pid, ())), 0)
+            for pid, title, url, source in con.execute(
+                "SELECT paper_id, title, url, read_source FROM papers ORDER BY paper_id").fetchall()]
+
+
+def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
+    """Re-extract every paper's facts from its stored sections (in the caller's transaction); returns papers done."""
+    papers = stored_papers(con)
+    rows = {p.paper_id: paper_facts(p) for p in papers}
+    for table in ("metrics", "paper_benchmarks", "paper_domains", "links"):
+        con.execute(f"DELETE FROM {table}")
+    for table, columns in fact_columns(rows).items():
+        store.insert_columns(con, table, columns)
+    links: dict[str, list[Any]] = {"paper_id": [], "kind": [], "url": []}
+    for p in papers:
+        for link in extract_links(p):
+            for k, v in zip(links, (p.paper_id, link.kind, link.url)):
+                links[k].append(v)
+    store.insert_columns(con, "links", links)
+    update = {
+        "paper_id": list(rows), "domains": [[t.domain for t in r.domains] for r in rows.values()],
+        "model_sizes": [r.facts.model_sizes for r in rows.values()], "hardware": [r.facts.hardware for r in rows.values()],
+        "code_status": [r.facts.code_status for r in rows.values()], "code_url": [r.facts.code_url for r in rows.values()],
+        "datasets": [r.facts.datasets for r in rows.values()],
+    }
+    if rows:
+        con.execute("CREATE TEMP TABLE refreshed AS SELECT unnest($1) AS paper_id, unnest($2) AS domains, "
+                    "unnest($3) AS model_sizes, unnest($4) AS hardware, unnest($5) AS code_status, "
+                    "unnest($6) AS code_url, unnest($7) AS datasets", list(update.values()))
+        con.execute("UPDATE papers SET domains = r.domains, model_sizes = r.model_sizes, hardware = r.hardware, "
+                    "code_status = r.code_status, code_url = r.code_url, datasets = r.datasets "
+                    "FROM refreshed r WHERE papers.paper_id = r.paper_id")
+        con.execute("DROP TABLE refreshed")
+    return len(papers)

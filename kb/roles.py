@@ -1,0 +1,188 @@
+"""Who achieved a figure and how to read it: role, pairing with a compared value, direction, qualifier, setting. Pure.
+
+`kb.metrics` finds the figures of a sentence; the functions here decide, from the words around
+each, whether it is this paper's `result`, a compared system's `baseline` or a relative `change`,
+which figure it is paired with ("从 61.2% 提升至 64.0%", "72.5 … 高于标准微调（70.1）",
+"超越前代 GLM-4.7（42分）"), which way the quantity moved and which way is good.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What the quantity did, read from the verb before (or just after) a figure.
+_INCREASE_RE = re.compile(
+    r"↑|提升|提高|增加|增长|上升|改善|加速|提速|加快|更快|快|高出|多出|增强|\+|＋|improv|gain|boost|increase|faster|speed-?up",
+    re.I)
+_DECREASE_RE = re.compile(
+    r"↓|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|降幅|减|少|损失|reduc|lower|cut|decrease|sav|drop|fewer|less", re.I)
+# A change verb right before the figure, with fillers: "提升了约 5.2%", "降低高达 11", "增加不到 1%".
+_VERB_BEFORE_RE = re.compile(
+    r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|领先|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减"
+    r"|improv\w*|gain\w*|boost\w*|increas\w*|reduc\w*|decreas\w*|cut\w*|sav\w*|drop\w*|lower\w*|by)"
+    r"(?:了|的|幅度|达|为|分别|均|平均|进一步|整体|总体|近|约|超过|高达|最高|最多|逾|不到|少于|小于|仅|只|极低|极小|up to|about|over|more than|nearly"
+    r"|[\s（(<>≈~≤≥＜＞*]){0,12}$",
+    re.I)
+# A figure that names an amount of change after it: "5.2% 的提升", "2.5 倍的推理加速", "10% 的缩短".
+_NOUN_AFTER_RE = re.compile(
+    r"^\s*(?:以上|左右|多)?\s*(?:的)?\s*(?:[\u4e00-\u9fffA-Za-z\-]{0,8}?)(?:提升|提高|增益|增长|加速|提速|改进|下降|降低|减少|缩短|节省|压缩|损失|降幅|涨幅|增幅"
+    r"|improvement|gain|speed-?up|reduction|drop|faster|slower|fewer|less|more|lower|higher|smaller|larger)",
+    re.I)
+_LEVEL_AFTER_VERB_RE = re.compile(r"(?:至|(?<!不)到|为|成|\bto)\s*(?:了|约|近|高达|达)?\s*$", re.I)  # "提升至 84.6%" is a level
+# "仅需 10% 的数据", "仅消耗微调过程约 20% 的时间": a share of what the compared setup needs.
+_SHARE_RE = re.compile(r"(?:仅|只)(?:需|需要|使用|用|消耗|占用?|保留)[^，,；;。\d]{0,8}?(?:了|约|近)?\s*$")
+_EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:约|近)?\s*$")  # "额外 10% 的困难 Prompt"
+_GAP_WORD_RE = re.compile(r"差异|差距|gap|difference", re.I)
+# "A（72.5）显著高于标准微调（70.1）": what lies between the two figures of a compared pair.
+_PAIR_GAP_RE = re.compile(
+    r"^\s*[）)]?[^，,；;。\d]{0,14}?(?:高于|优于|超越|超过|胜过|击败|领先于?|好于|低于|快于|慢于|than|over)\s*(?:了)?"
+    r"(?P<sys>[^，,；;。\d（()）]{1,30}?)(?:的)?\s*[（(]\s*(?:[^，,；;。\d（()）]{0,6})$",
+    re.I)
+# "…得分为 50，… 超越前代 GLM-4.7（42分）": a compared figure in parentheses after a system name.
+_COMPARED_BEFORE_RE = re.compile(
+    r"(?:超越|超过|优于|高于|胜过|击败|领先|好于|低于|相比|相较|对比|than|over)\s*(?:了|于)?\s*"
+    r"(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*(?:[^，,；;。\d（()）]{0,6})$",
+    re.I)
+# "MDF 耗时约 450 秒，而全量微调需 2519 秒": the compared system's figure after 而.
+_WHEREAS_RE = re.compile(
+    r"(?:而|但|whereas|while)\s*(?P<sys>[^，,；;。\d]{1,20}?)\s*(?:则|仅|只)?(?:需要?|为|是|达到?|耗时|用时|只有|仅有|得分|的得分)\s*(?:了|约|近)?\s*$",
+    re.I)
+_RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高)\s*(?:至|到)\s*(?:了)?\s*$")
+_PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?)?\s*[）)]")
+_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|此前|之前|前代|对照|未经|未使用|未加|base model|基座)", re.I)
+_FROM_SYSTEM_RE = re.compile(r"(?:从|由|from)\s*(?P<sys>[^，,；;。\d]{2,30}?)\s*的\s*$", re.I)
+
+_DESCRIPTOR_RE = re.compile(r"^(?:前代|上一代|前一代|此前的?|之前的?|先前的?|原始的?|现有的?|强大的?|最强的?)\s*(?=[A-Za-z])")
+
+_QUALIFIERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:最高|高达|最多|多达|up to)\s*(?:了|达)?\s*[约近]?\s*$", re.I), "up to"),
+    (re.compile(r"(?:不到|少于|小于|低于|不足|不超过|<|＜|≤|less than|under|below)\s*(?:了)?\s*$", re.I), "<"),
+    (re.compile(r"(?:超过|超出|逾|大于|多于|>|＞|≥|more than|over)\s*(?:了)?\s*$", re.I), ">"),
+    (re.compile(r"(?:约|近|接近|近乎|大约|~|～|≈|约为|about|nearly|around|approximately)\s*(?:了)?\s*$", re.I), "≈"),
+)
+_QUALIFIER_AFTER: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\s*(?:以上|多|\+(?!\d))"), ">"), (re.compile(r"^\s*(?:以下|以内)"), "<"), (re.compile(r"^\s*左右"), "≈"),
+)
+
+# Which way is good for a metric (names as `kb.metrics` writes them).
+_LOWER_IS_BETTER = {
+    "latency", "memory", "error", "perplexity", "cost", "time", "WER", "FID", "FVD", "FPSD", "LPIPS", "LCE",
+    "loop rate", "unsafe rate", "parameters", "compression",
+}
+_HIGHER_IS_BETTER = {
+    "accuracy", "score", "PSNR", "SSIM", "success rate", "speedup", "throughput", "FPS", "F1", "AUC", "AUV",
+    "mIoU", "IoU", "Dice", "BLEU", "ROUGE", "mAP", "pass@k", "win rate", "recall", "fidelity", "correlation",
+    "retention", "reward", "selection rate", "CKA",
+}
+
+_SIZE_RE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?\s?[BM](?:\s?(?:MoE|Dense|A\d+(?:\.\d+)?B))?(?![A-Za-z0-9])")
+_CONTEXT_RE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?\s?[kK](?:\s?(?:上下文|长度|context|tokens?))?(?![A-Za-z0-9])")
+_ON_MODEL_RE = re.compile(r"在\s*([A-Za-z][A-Za-z0-9.\-_]*(?:-\d+(?:\.\d+)?[BbMm])?[A-Za-z0-9.\-_]*)\s*(?:模型|大模型)?\s*上")
+
+
+def better_for(metric: str | None) -> str | None:
+    """"higher", "lower" or None: which way is good for this metric."""
+    if metric in _LOWER_IS_BETTER:
+        return "lower"
+    if metric in _HIGHER_IS_BETTER:
+        return "higher"
+    return None
+
+
+def qualifier(before: str, after: str, is_range: bool) -> str | None:
+    """`<`, `>`, `≈`, `up to` or `range`, from the words just around the figure."""
+    if is_range:
+        return "range"
+    tail = before[-12:]
+    for rx, name in _QUALIFIERS:
+        if rx.search(tail):
+            return name
+    for rx, name in _QUALIFIER_AFTER:
+        if rx.match(after):
+            return name
+    return None
+
+
+def change_of(phrase: str, clause: str, after: str, unit: str | None) -> tuple[bool, str | None]:
+    """(is a change, direction) for a figure, given the phrase and clause before it and the text after.
+
+    A level is what a verb moved the quantity *to* ("提升至 84.6%"); a change is the amount it moved
+    by ("提升 5.2%", "5.2% 的提升", "11 倍", "+2.0%", "仅需 10% 的数据"); `direction` is
+    "increase" or "decrease" where the words say which.
+    """
+    if _LEVEL_AFTER_VERB_RE.search(phrase[-8:]):
+        return False, None
+    if m := _VERB_BEFORE_RE.search(clause):
+        return True, _direction_word(m.group(0))
+    if m := _NOUN_AFTER_RE.match(after):
+        return True, _direction_word(m.group(0))
+    if _SHARE_RE.search(phrase[-16:]):
+        return True, "decrease"
+    if _EXTRA_RE.search(phrase[-6:]):
+        return True, "increase"
+    if unit in ("x", "pp"):
+        return True, _direction_word(phrase[-20:] + after[:16])
+    if unit == "%" and _GAP_WORD_RE.search(clause):
+        return True, None
+    return False, None
+
+
+def _direction_word(text: str) -> str | None:
+    up = [m.start() for m in _INCREASE_RE.finditer(text)]
+    down = [m.start() for m in _DECREASE_RE.finditer(text)]
+    if not up and not down:
+        return None
+    # The word nearest the figure decides: "降低…提升" reads by the last one before it.
+    return "increase" if max(up, default=-1) > max(down, default=-1) else "decrease"
+
+
+def _system(name: str) -> str:
+    """A compared system as written, without a leading descriptor: "前代 GLM-4.7" → "GLM-4.7"."""
+    name = name.strip(" 的")
+    return _DESCRIPTOR_RE.sub("", name) or name
+
+
+def pair_gap(gap: str) -> str | None:
+    """The compared system when `gap` is what separates "A（x）" from "高于 B（y" ; else None."""
+    m = _PAIR_GAP_RE.match(gap)
+    return _system(m.group("sys")) if m else None
+
+
+def compared_before(before: str, after: str) -> str | None:
+    """The system a parenthesised compared figure belongs to: "超越前代 GLM-4.7（42分）" → "前代 GLM-4.7"."""
+    if not _PAREN_AFTER_RE.match(after):
+        return None
+    m = _COMPARED_BEFORE_RE.search(before[-40:])
+    return _system(m.group("sys")) if m else None
+
+
+def whereas_system(before: str) -> str | None:
+    """The system of a figure introduced by 而 ("而全量微调需 2519 秒") after this paper's own one."""
+    m = _WHEREAS_RE.search(before[-30:])
+    return _system(m.group("sys")) if m else None
+
+
+def raised_to(before: str) -> bool:
+    """Whether the figure is the level something was raised or cut to ("将其提升至 10.6%")."""
+    return bool(_RAISED_TO_RE.search(before[-10:]))
+
+
+def from_system(before_first: str) -> str | None:
+    """The starting system of "从 ModernBERT-base 的 60.5% 提升至 69.2%"."""
+    m = _FROM_SYSTEM_RE.search(before_first[-40:])
+    return _system(m.group("sys")) if m else None
+
+
+def is_baseline_subject(clause: str) -> bool:
+    """Whether the clause before a figure makes it a baseline's figure ("基线模型仅为 40%")."""
+    return bool(_OWN_BASELINE_RE.search(clause[-20:]))
+
+
+def setting_of(text: str) -> str | None:
+    """The condition the sentence names (`7B`, `80B MoE`, `32k`, `Qwen3-14B`), joined with ", "."""
+    found: list[str] = []
+    if m := _ON_MODEL_RE.search(text):
+        found.append(m.group(1))
+    for rx in (_SIZE_RE, _CONTEXT_RE):
+        found += [m.group().strip() for m in rx.finditer(text) if not any(m.group().strip() in f for f in found)]
+    return ", ".join(dict.fromkeys(found)) or None
