@@ -12,14 +12,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# compat: the checkout goes on sys.path as a path entry, so a folder named `kb` beside a script
+# (a knowledge base, say) cannot shadow the package, as it does with setuptools' import-hook editable install.
+EDITABLE := --config-settings editable_mode=compat
+
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q $(EDITABLE) -e .
 	touch $@
 
 # torch is pinned to the local CPU build; an unpinned torch pulls GBs of CUDA wheels.
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,st]'
+	$(BIN)/pip install -q $(EDITABLE) -e '.[dev,st]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -39,7 +43,7 @@ test: install-dev
 
 # JupyterLab started from the venv uses the venv's Python as its kernel.
 notebook: $(BIN)/python
-	$(BIN)/pip install -q -e '.[notebook]'
+	$(BIN)/pip install -q $(EDITABLE) -e '.[notebook]'
 	$(BIN)/jupyter lab notebooks/
 
 eval: install

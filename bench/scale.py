@@ -605,7 +605,7 @@ def step_reindex(args) -> None:
     import duckdb
 
     from kb import vectors as V
-    from kb.ingest import load_vectors
+    from kb.generation import load_vectors
 
     target = kb_dir(args.size, args.real)
     con = duckdb.connect(str(target / "kb.duckdb"), read_only=True)

@@ -13,7 +13,8 @@ from kb import store
 from kb.chunkmap import ChunkMap
 from kb.embed import Embedder
 from kb.facts import refresh_facts
-from kb.ingest import next_generation, prune_generations, remove_stale_scratch, write_generation, writer_lock
+from kb.generation import next_generation, prune_generations, remove_stale_scratch, write_generation
+from kb.ingest import writer_lock
 from kb.errors import QueryError
 from kb.integrity import UNDERIVABLE, check_manifest, chunkmap_bounds, lexical_bounds, scan_database, vector_sample
 from kb.lexical import LexicalIndex

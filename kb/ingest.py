@@ -4,39 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date as Date
-from datetime import datetime
 from pathlib import Path
 
-import duckdb
-import faiss
-import numpy as np
-
 from kb import store
-from kb.chunk import CHUNKER_VERSION, Chunk, chunk_paper
-from kb.chunkmap import ChunkMap
-from kb.embed import Embedder, Recipe, embed_in_batches, recipe_of
-from kb.errors import NotFoundError, ParseError, RecipeMismatchError, StorageError
-from kb.extract import extract_links
-from kb.facts import PaperFactRows, fact_columns, paper_facts, refresh_facts
-from kb.integrity import write_manifest
-from kb.lexical import LexicalIndex
+from kb.chunk import CHUNKER_VERSION, chunk_paper
+from kb.embed import Embedder, Recipe, recipe_of
+from kb.errors import NotFoundError, RecipeMismatchError, StorageError
+from kb.facts import refresh_facts
+from kb.generation import next_generation, prune_generations, remove_stale_scratch, write_generation
 from kb.locks import file_lock
-from kb.parse import Paper, parse_report
+from kb.parse import Paper
 from kb.paths import Layout
-from kb.vectors import build_index, load_index, save_index
-
-# Bumped when parsing or extraction changes what is derived from the same file,
-# so re-ingesting unchanged files still refreshes their rows.
-DERIVATION_VERSION = 1
-REPORT_SUFFIXES = (".md", ".markdown", ".txt")
-_FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+from kb.reports import DERIVATION_VERSION, parse_again, read_report, report_files, unique_papers
+from kb.write_rows import BatchWriter, finish_rows, write_files
 
 ProgressFn = Callable[[int, int], None]
 # A paper with more chunks than this is almost surely a damaged or pasted-in file.
@@ -69,40 +55,20 @@ class IngestSummary:
 
 @dataclass(frozen=True)
 class _Seen:
-    paper: Paper
+    """One paper in one report, as much as deciding what to write needs: not its text.
+
+    Holding every parsed paper of a large call at once took 9 GiB at 100k papers; the text is
+    parsed again, a batch at a time, when it is written.
+    """
+
+    paper_id: str
+    title: str
+    line: int
     date: Date
     source_file: str
-
-
-def report_files(paths: Iterable[str | os.PathLike[str]], problems: list[str]) -> list[Path]:
-    """Expand files and folders into report files, sorted.
-
-    A path that does not exist is an error (before anything is written); an empty folder and a
-    file whose name is not valid UTF-8 (which no database row could hold) become problems.
-    """
-    found: list[Path] = []
-    missing = [str(raw) for raw in paths if not Path(raw).exists()]
-    if missing:
-        raise NotFoundError(f"no such file or folder: {', '.join(missing)}; check the path and run `kb ingest` again")
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            inside = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES)
-            if not inside:
-                problems.append(f"{p}: no report files (*.md, *.markdown, *.txt) in this folder")
-            found.extend(inside)
-        else:
-            found.append(p)
-    usable = []
-    for f in found:
-        try:
-            str(f).encode("utf-8")
-        except UnicodeEncodeError:
-            problems.append(f"{ascii(str(f))[1:-1]}: the file name is not valid UTF-8; rename it to ingest it (skipped)")
-            continue
-        usable.append(f)
-    unique = dict.fromkeys(f.resolve() for f in usable)
-    return list(unique)
+    digest: str
+    sections: frozenset[str]
+    new_chunks: int
 
 
 @contextmanager
@@ -145,8 +111,12 @@ def ingest(
     on_progress: ProgressFn | None = None,
     on_problem: Callable[[str], None] | None = None,
     wait_seconds: float = 0.0,
+    on_file: Callable[[int, int, str], None] | None = None,
 ) -> IngestSummary:
     """Ingest report files; unchanged files and papers cost nothing, changed ones replace their rows.
+
+    `on_file(done, total, path)` follows the reading of files, `on_progress(done, total)` the
+    embedding of chunks.
 
     Nothing is removed silently: a re-ingested file that lost papers keeps them, and a paper
     whose new text lost sections keeps its stored text, each with a problem saying so, unless
@@ -167,36 +137,46 @@ def ingest(
             check_recipe(meta, recipe, max_chars, layout)
 
         changed_files: dict[str, tuple[str, Date | None]] = {}
+        read_digests: dict[str, str] = {}
         seen: list[_Seen] = []
-        for path in files:
-            parsed = _read_report(path, known_files, summary)
+        skipped: set[str] = set()  # papers of files skipped as unchanged: unchanged papers too
+        for done, path in enumerate(files, start=1):
+            before = summary.files_unchanged
+            parsed = read_report(path, known_files, summary)
+            if on_file:
+                on_file(done, len(files), str(path))
+            if summary.files_unchanged > before:
+                skipped |= state.file_papers.get(str(path), set())
             if parsed is None:
                 continue
             digest, report_date, papers = parsed
             changed_files[str(path)] = (digest, report_date)
-            seen.extend(_Seen(p, report_date, str(path)) for p in _unique_papers(papers, path, summary))
+            read_digests[str(path)] = digest
+            for paper in unique_papers(papers, path, summary):
+                seen.append(_seen(paper, report_date, str(path), max_chars, known_vectors, summary, on_problem))
+            del papers, parsed
 
         # The newest report's text wins when a paper appears more than once, in this call or
         # against what is stored: an older report ingested later does not overwrite newer text.
         latest: dict[str, _Seen] = {}
         for s in sorted(seen, key=lambda s: s.date):
-            latest[s.paper.paper_id] = s
+            latest[s.paper_id] = s
         kept_appearances = _kept_appearances(state, changed_files, seen, allow_shrink, summary)
         refused = {path for _, path in kept_appearances}
-        to_write: dict[str, tuple[Paper, str]] = {}
+        to_write: dict[str, _Seen] = {}
         for pid, s in latest.items():
-            h = paper_hash(s.paper)
-            if pid in known_papers and known_papers[pid] != h and not _may_replace(state, s, allow_shrink, summary):
+            if pid in known_papers and known_papers[pid] != s.digest and not _may_replace(state, s, allow_shrink, summary):
                 summary.papers_unchanged += 1
                 refused.add(s.source_file)
             elif pid not in known_papers:
                 summary.papers_added += 1
-                to_write[pid] = (s.paper, h)
-            elif known_papers[pid] != h:
+                to_write[pid] = s
+            elif known_papers[pid] != s.digest:
                 summary.papers_updated += 1
-                to_write[pid] = (s.paper, h)
+                to_write[pid] = s
             else:
                 summary.papers_unchanged += 1
+        summary.papers_unchanged += len(skipped - latest.keys())
 
         # A file whose shrink was refused keeps its old digest, so it stays "changed": the warning
         # repeats on every ingest until it is resolved, and `--allow-shrink` later still applies.
@@ -209,33 +189,27 @@ def ingest(
             summary.seconds = time.perf_counter() - started
             return summary
 
-        chunks = {pid: chunk_paper(paper, max_chars) for pid, (paper, _) in to_write.items()}
-        pending = [c for cs in chunks.values() for c in cs if c.chunk_id not in known_vectors]
-        pending = list({c.chunk_id: c for c in pending}.values())
-        for pid, cs in chunks.items():
-            if len(cs) > UNUSUAL_CHUNKS:
-                # Said before embedding starts: at ~40 chunks a second, such a paper costs minutes.
-                warn(summary, on_problem, f"{to_write[pid][0].title!r} ({pid}) makes {len(cs)} chunks, where a paper "
-                     f"usually makes under 20; embedding it takes about {len(cs) / 40 / 60:.0f} min — check its file")
+        total_pending = sum(s.new_chunks for s in to_write.values())
         if on_progress:
-            on_progress(0, len(pending))
-        done = 0
-
-        def tick(n: int) -> None:
-            nonlocal done
-            done += n
-            if on_progress:
-                on_progress(done, len(pending))
-
-        vectors = embed_in_batches(embedder, [c.embed_text for c in pending], on_batch=tick)
-        summary.chunks_embedded = len(pending)
-
+            on_progress(0, total_pending)
         generation = next_generation(layout, state.live_generation)
         scratch = layout.root / f".kb.duckdb.{os.getpid()}.tmp"
         with store.write_copy(layout.db, scratch, fresh=rebuild) as con:
             if meta and int(meta.get("schema_version", store.SCHEMA_VERSION)) < store.SCHEMA_VERSION:
                 refresh_facts(con)  # an upgraded database: re-extract the papers this ingest leaves as they are
-            _write_rows(con, changed_files, seen, to_write, chunks, pending, vectors, summary, kept_appearances)
+            summary.appearances_added = write_files(
+                con, changed_files, [(x.paper_id, x.date, x.source_file) for x in seen], kept_appearances)
+            del seen, latest
+            writer = BatchWriter(con, embedder, known_vectors, total_pending, on_progress)
+            for path in changed_files:
+                mine = {pid for pid, s in to_write.items() if s.source_file == path}
+                if mine:
+                    for paper in parse_again(Path(path), read_digests[path]):
+                        if paper.paper_id in mine:
+                            writer.add(paper, to_write[paper.paper_id].digest, max_chars)
+            writer.flush()
+            summary.chunks_embedded = writer.embedded
+            finish_rows(con)
             total = con.execute("SELECT count(*) FROM chunks").fetchone()[0]
             store.set_meta(con, {
                 "generation": str(generation), "embed_backend": recipe.backend,
@@ -256,6 +230,19 @@ def ingest(
         summary.generation = generation
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _seen(paper: Paper, day: Date, path: str, max_chars: int, known_vectors: set[int], summary: IngestSummary,
+          on_problem: Callable[[str], None] | None) -> _Seen:
+    chunks = chunk_paper(paper, max_chars)
+    if len(chunks) > UNUSUAL_CHUNKS:
+        # Said before embedding starts: at ~40 chunks a second, such a paper costs minutes.
+        warn(summary, on_problem, f"{path}:{paper.line}: {paper.title[:80]!r} ({paper.paper_id}) makes {len(chunks)} "
+             f"chunks, where a paper usually makes under 20; embedding it takes about "
+             f"{max(1, round(len(chunks) / 40 / 60))} min — check its file")
+    return _Seen(paper.paper_id, paper.title, paper.line, day, path, paper_hash(paper),
+                 frozenset(sec.key for sec in paper.sections),
+                 len({c.chunk_id for c in chunks if c.chunk_id not in known_vectors}))
 
 
 def remove_papers(layout: Layout, paper_ids: Iterable[str], *, wait_seconds: float = 0.0) -> list[str]:
@@ -288,23 +275,10 @@ def remove_papers(layout: Layout, paper_ids: Iterable[str], *, wait_seconds: flo
     return wanted
 
 
-def next_generation(layout: Layout, live: int) -> int:
-    """A generation number never used in this directory: above every one on disk and the live one.
-
-    Reusing a number would mean writing over a generation a reader may be using (a rebuild
-    numbered 1 once replaced the live `gen-000001` in place).
-    """
-    used = set(layout.generations()) | {live}
-    for tmp in layout.root.glob("gen-*.tmp"):
-        if tmp.name[4:-4].isdigit():
-            used.add(int(tmp.name[4:-4]))
-    return max(used) + 1
-
-
 def _kept_appearances(state: _State, changed_files: dict[str, tuple[str, Date | None]], seen: list[_Seen],
                       allow_shrink: bool, summary: IngestSummary) -> set[tuple[str, str]]:
     """(paper, file) appearances a re-ingested file no longer has, kept unless shrinking is allowed."""
-    now_in = {(s.paper.paper_id, s.source_file) for s in seen}
+    now_in = {(s.paper_id, s.source_file) for s in seen}
     kept: set[tuple[str, str]] = set()
     for path in changed_files:
         lost = sorted(pid for pid in state.file_papers.get(path, ()) if (pid, path) not in now_in)
@@ -323,17 +297,17 @@ def _kept_appearances(state: _State, changed_files: dict[str, tuple[str, Date | 
 
 def _may_replace(state: _State, s: _Seen, allow_shrink: bool, summary: IngestSummary) -> bool:
     """Whether this text may replace a paper's stored text: not older, and not missing sections."""
-    pid = s.paper.paper_id
+    pid = s.paper_id
     newest = state.paper_newest.get(pid)
     if newest is not None and newest > s.date:
         summary.problems.append(
             f"{s.source_file}: {pid} is dated {s.date}, older than the stored text from {newest}; the newer text stays"
         )
         return False
-    lost = sorted(state.paper_sections.get(pid, set()) - {sec.key for sec in s.paper.sections})
+    lost = sorted(state.paper_sections.get(pid, set()) - s.sections)
     if lost and not allow_shrink:
         summary.problems.append(
-            f"{s.source_file}:{s.paper.line}: {pid} lacks sections it had before ({', '.join(lost)}); kept the stored "
+            f"{s.source_file}:{s.line}: {pid} lacks sections it had before ({', '.join(lost)}); kept the stored "
             "text — pass --allow-shrink to accept the shorter version"
         )
         return False
@@ -346,82 +320,6 @@ def paper_hash(paper: Paper) -> str:
     for s in paper.sections:
         h.update(f"\x1e{s.key}\x1f{s.label}\x1f{s.text}".encode())
     return h.hexdigest()
-
-
-def write_generation(
-    layout: Layout, con: duckdb.DuckDBPyConnection, generation: int, dim: int, *, previous: int | None = None
-) -> None:
-    """Build the FAISS and BM25 indexes and the chunk map from the database into a new generation directory.
-
-    Given the `previous` (live) generation, what it learnt (IVF centroids) is reused and only
-    new chunks are tokenized for BM25; a rebuild or a repair passes None so nothing is
-    inherited from another recipe or a possibly damaged generation.
-    """
-    ids, vectors = load_vectors(con, dim)
-    reuse_previous = previous is not None
-    prior = previous if previous is not None else 0
-    previous_index = _previous_index(layout, prior) if reuse_previous else None
-    final = layout.generation_dir(generation)
-    tmp = final.with_name(final.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    save_index(build_index(ids, vectors, dim, previous=previous_index), tmp / "vectors.faiss")
-    del previous_index, vectors  # gone before BM25 makes its arrays, so the two peaks do not add up
-    # A chunk id is a hash of its text, so a chunk the previous index holds needs no tokenizing again.
-    lexical = LexicalIndex.load_reusable(layout.lexical_file(prior)) if reuse_previous else None
-    if lexical is None:  # none yet, unreadable, or from before term counts were saved
-        texts = dict(con.execute("SELECT chunk_id, embed_text FROM chunks").fetchall())
-        lexical = LexicalIndex.build(ids.tolist(), [texts[int(i)] for i in ids])
-    else:
-        added = np.setdiff1d(ids, lexical.chunk_ids)
-        rows = con.execute(
-            "SELECT chunk_id, embed_text FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))",
-            [added.tolist()],
-        ).fetchall()
-        lexical = LexicalIndex.update(lexical, ids, [r[0] for r in rows], [r[1] for r in rows])
-    lexical.save(tmp / "lexical.npz")
-    ChunkMap.from_db(con).save(tmp / "chunks.npz")
-    write_manifest(tmp)  # checksums, so `kb doctor` can tell a damaged file from a good one
-    if final.exists():  # never the live generation: numbers are not reused (`next_generation`)
-        shutil.rmtree(final, ignore_errors=True)
-    os.replace(tmp, final)
-
-
-def _previous_index(layout: Layout, generation: int) -> faiss.Index | None:
-    """The vector index of an earlier generation, or None when it is absent or unreadable."""
-    path = layout.vectors_file(generation)
-    if generation < 1 or not path.exists():
-        return None
-    try:
-        return load_index(path)
-    except (RuntimeError, OSError):  # a damaged file: build from scratch instead
-        return None
-
-
-def load_vectors(con: duckdb.DuckDBPyConnection, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every chunk's id and vector, in chunk-id order."""
-    rows = con.execute(
-        "SELECT c.chunk_id, e.vector FROM chunks c JOIN embeddings e USING (chunk_id) ORDER BY c.chunk_id"
-    ).fetchall()
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    blob = b"".join(r[1] for r in rows)
-    vectors = np.frombuffer(blob, dtype=np.float32).reshape(len(rows), dim) if rows else np.zeros((0, dim), np.float32)
-    return ids, vectors
-
-
-def prune_generations(layout: Layout, keep: set[int]) -> None:
-    """Delete generation directories no database refers to; the previous one stays for open readers."""
-    for g in layout.generations():
-        if g not in keep:
-            shutil.rmtree(layout.generation_dir(g), ignore_errors=True)
-    for tmp in layout.root.glob("gen-*.tmp"):
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def remove_stale_scratch(layout: Layout) -> None:
-    """Delete database copies left by a writer that was killed; only the lock holder calls this."""
-    for path in layout.root.glob(".kb.duckdb.*.tmp*"):
-        path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -463,155 +361,3 @@ def _current_state(layout: Layout, rebuild: bool) -> _State:
     return state
 
 
-def _unique_papers(papers: list[Paper], path: Path, summary: IngestSummary) -> list[Paper]:
-    """One copy of each paper id in a file: the later copy wins, and the problem says so."""
-    by_id: dict[str, Paper] = {}
-    for paper in papers:
-        if (earlier := by_id.get(paper.paper_id)) is not None:
-            summary.problems.append(
-                f"{path}:{paper.line}: paper {paper.paper_id} appears again (first at line {earlier.line}); "
-                f"the copy at line {paper.line} is used"
-            )
-        by_id[paper.paper_id] = paper
-    return list(by_id.values())
-
-
-def plausible_date(day: Date, today: Date | None = None) -> bool:
-    """Daily Papers began in 2023; a date before 2015 or more than a month ahead is a typo."""
-    today = today or Date.today()
-    return Date(2015, 1, 1) <= day <= Date.fromordinal(today.toordinal() + 31)
-
-
-def _read_report(path: Path, known_files: dict[str, str], summary: IngestSummary) -> tuple[str, Date, list[Paper]] | None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        summary.problems.append(f"{path}: cannot read ({exc.strerror})")
-        return None
-    digest = hashlib.sha256(data + f"\x00v{DERIVATION_VERSION}".encode()).hexdigest()
-    if known_files.get(str(path)) == digest:
-        summary.files_unchanged += 1
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        summary.problems.append(f"{path}: not UTF-8 text (byte {exc.start}); skipped")
-        return None
-    if not text.strip():
-        summary.problems.append(f"{path}: empty file; skipped")
-        return None
-    m = _FILE_DATE_RE.search(path.name)
-    fallback = None
-    if m:
-        try:
-            fallback = Date.fromisoformat(m.group(1))
-        except ValueError:
-            fallback = None
-    try:
-        report = parse_report(text, fallback_date=fallback)
-    except ParseError as exc:
-        summary.problems.append(f"{exc.at(str(path))}; skipped")
-        return None
-    summary.problems.extend(f"{path}:{w.line}: {w.message}" for w in report.warnings)
-    if not plausible_date(report.date):
-        summary.problems.append(
-            f"{path}: report date {report.date} is implausible (before 2015 or in the future); fix its `**Date**` line (skipped)"
-        )
-        return None
-    return digest, report.date, list(report.papers)
-
-
-def _write_rows(
-    con: duckdb.DuckDBPyConnection,
-    changed_files: dict[str, tuple[str, Date | None]],
-    seen: list[_Seen],
-    to_write: dict[str, tuple[Paper, str]],
-    chunks: dict[str, list[Chunk]],
-    pending: list[Chunk],
-    vectors: np.ndarray,
-    summary: IngestSummary,
-    kept_appearances: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
-) -> None:
-    now = datetime.now()
-    paths = list(changed_files)
-    kept = sorted(kept_appearances)
-    con.execute(
-        "DELETE FROM appearances WHERE list_contains(?, source_file) AND NOT list_contains(?, paper_id || chr(31) || source_file)",
-        [paths, [f"{pid}\x1f{path}" for pid, path in kept]],
-    )
-    con.execute("DELETE FROM files WHERE list_contains(?, path)", [paths])
-    counts: dict[str, int] = {}
-    for s in seen:
-        counts[s.source_file] = counts.get(s.source_file, 0) + 1
-    store.insert_columns(con, "files", {
-        "path": paths, "sha256": [changed_files[p][0] for p in paths],
-        "report_date": [changed_files[p][1] for p in paths],
-        "papers": [counts.get(p, 0) for p in paths], "ingested_at": [now] * len(paths),
-    })
-    before = con.execute("SELECT count(*) FROM appearances").fetchone()[0]
-    unique_seen = list({(s.paper.paper_id, s.date, s.source_file): s for s in seen}.values())
-    store.insert_columns(con, "appearances", {
-        "paper_id": [s.paper.paper_id for s in unique_seen], "date": [s.date for s in unique_seen],
-        "source_file": [s.source_file for s in unique_seen],
-    })
-    summary.appearances_added = con.execute("SELECT count(*) FROM appearances").fetchone()[0] - before
-
-    store.delete_papers(con, to_write, keep_appearances=True)
-    _insert_papers(con, to_write, chunks, now)
-    store.insert_columns(con, "embeddings", {
-        "chunk_id": [c.chunk_id for c in pending],
-        "vector": [v.tobytes() for v in vectors],
-    })
-    # A paper's date is the first report that featured it; papers no report features any more go.
-    con.execute("""
-        UPDATE papers SET date = first.date FROM (
-            SELECT paper_id, min(date) AS date FROM appearances GROUP BY paper_id
-        ) AS first WHERE papers.paper_id = first.paper_id
-    """)
-    orphans = [r[0] for r in con.execute(
-        "SELECT paper_id FROM papers ANTI JOIN appearances USING (paper_id)"
-    ).fetchall()]
-    store.delete_papers(con, orphans, keep_appearances=False)
-    con.execute("DELETE FROM embeddings WHERE chunk_id NOT IN (SELECT chunk_id FROM chunks)")
-
-
-def _insert_papers(
-    con: duckdb.DuckDBPyConnection, to_write: dict[str, tuple[Paper, str]], chunks: dict[str, list[Chunk]], now: datetime
-) -> None:
-    papers: dict[str, list] = {k: [] for k in (
-        "paper_id", "title", "date", "url", "arxiv_url", "pdf_url", "read_source", "domains",
-        "domain_text", "contribution", "model_sizes", "hardware", "code_status", "code_url",
-        "datasets", "content_hash", "updated_at")}
-    sections: dict[str, list] = {k: [] for k in ("paper_id", "section", "label", "ordinal", "text")}
-    chunk_rows: dict[str, list] = {k: [] for k in ("chunk_id", "paper_id", "section", "ordinal", "text", "embed_text")}
-    links: dict[str, list] = {k: [] for k in ("paper_id", "kind", "url")}
-    extracted: dict[str, PaperFactRows] = {}
-    for pid, (paper, digest) in to_write.items():
-        domain = paper.section("domain")
-        contribution = paper.section("contribution")
-        extracted[pid] = found = paper_facts(paper)
-        facts = found.facts
-        row = {
-            "paper_id": pid, "title": paper.title, "date": Date.min, "url": paper.url,
-            "arxiv_url": f"https://arxiv.org/abs/{pid}", "pdf_url": f"https://arxiv.org/pdf/{pid}",
-            "read_source": paper.read_source,
-            "domains": [t.domain for t in found.domains],
-            "domain_text": domain.text if domain else None,
-            "contribution": contribution.text if contribution else None,
-            "model_sizes": facts.model_sizes, "hardware": facts.hardware, "code_status": facts.code_status,
-            "code_url": facts.code_url, "datasets": facts.datasets, "content_hash": digest, "updated_at": now,
-        }
-        for k, v in row.items():
-            papers[k].append(v)
-        for i, s in enumerate(paper.sections):
-            for k, v in zip(sections, (pid, s.key, s.label, i, s.text)):
-                sections[k].append(v)
-        for c in chunks[pid]:
-            for k, v in zip(chunk_rows, (c.chunk_id, pid, c.section, c.ordinal, c.text, c.embed_text)):
-                chunk_rows[k].append(v)
-        for link in extract_links(paper):
-            for k, v in zip(links, (pid, link.kind, link.url)):
-                links[k].append(v)
-    for table, cols in (("papers", papers), ("sections", sections), ("chunks", chunk_rows),
-                        ("links", links), *fact_columns(extracted).items()):
-        store.insert_columns(con, table, cols)

@@ -21,6 +21,7 @@ from kb.errors import KBError, NotFoundError
 from kb.ingest import IngestSummary, ProgressFn, ingest, remove_papers
 from kb.export import check_format
 from kb.export import export as export_papers
+from kb.ids import normalize_paper_ref, resolve_paper
 from kb.marks import MarkStore, tag_key, write_atomic
 from kb.recommend import recommend as recommend_papers
 from kb.paths import Layout, resolve_kb_dir
@@ -111,6 +112,7 @@ class KnowledgeBase:
         on_progress: ProgressFn | None = None,
         on_problem: Callable[[str], None] | None = None,
         wait_seconds: float = 0.0,
+        on_file: Callable[[int, int, str], None] | None = None,
     ) -> IngestSummary:
         """Add report files or folders; only new or changed papers are embedded.
 
@@ -123,7 +125,7 @@ class KnowledgeBase:
         embedder = self._embedder_for(meta, backend, model)
         summary = ingest(self.layout, paths, embedder, max_chars=max_chars, rebuild=rebuild,
                          allow_shrink=allow_shrink, on_progress=on_progress, on_problem=on_problem,
-                         wait_seconds=wait_seconds)
+                         wait_seconds=wait_seconds, on_file=on_file)
         self._embedder = embedder  # the index now matches it
         return summary
 
@@ -170,6 +172,11 @@ class KnowledgeBase:
         """Papers nearest to `paper_id` by their chunk vectors."""
         return self._search().similar(paper_id, top_k=top_k)
 
+    def terms(self, word: str | None = None, *, top_k: int = 30) -> list[dict[str, Any]]:
+        """What `word` expands to in the other language (term, expansion, source, weight, count, papers),
+        or without a word the mined lexicon's most frequent pairs (zh, en, count, papers)."""
+        return self._search().terms(word, top_k=top_k)
+
     def sql(self, query: str, params: list[Any] | None = None, *, max_rows: int | None = None,
             timeout_s: float | None = DEFAULT_TIMEOUT_S) -> SQLResult:
         """Run one read-only SELECT over papers, appearances, sections, chunks, links, metrics and views.
@@ -179,6 +186,18 @@ class KnowledgeBase:
         """
         out = run_select(self._snapshot().con, query, params, max_rows=max_rows, timeout_s=timeout_s)
         return SQLResult(out.columns, out.rows, out.truncated)
+
+    def resolve(self, ref: str, *, in_kb: bool = True) -> str:
+        """The paper id of what a person pastes: an id (`v2`, `arXiv:`), its URL, or words of its title.
+
+        With `in_kb=False` an id form is returned without asking the database (marks may name
+        papers not ingested yet); a title still needs the knowledge base.
+        Example: kb.resolve("https://arxiv.org/abs/2602.02958v2") == "2602.02958"
+        """
+        if not in_kb and (paper_id := normalize_paper_ref(ref)) is not None:
+            return paper_id
+        with self._reading() as con:
+            return resolve_paper(con, ref)
 
     def show(self, paper_id: str) -> dict[str, Any]:
         """Everything known about one paper: metadata, sections, metrics, links and appearances."""

@@ -51,6 +51,7 @@ _STOPWORDS = frozenset(
     "that the their this to via was what when where which who why with paper papers method "
     "methods approach using use used show shows".split()
 )
+STOPWORDS = _STOPWORDS
 
 # Field vocabulary in both languages: a query in one language also looks for
 # the other's terms, because the corpus writes Chinese around English names.
@@ -256,14 +257,39 @@ class LexicalIndex:
                 scores[self.rows[s:e]] += w * self.weights[s:e]
         return scores
 
-    def search(self, query: str, k: int, allowed: np.ndarray | Sequence[int] | None = None) -> list[tuple[int, float]]:
+    def doc_share(self, terms: Sequence[str]) -> float:
+        """The smallest share of chunks that holds any one of `terms` (0 when one is absent): how rare the rarest is."""
+        n = len(self.chunk_ids)
+        share = 1.0
+        for term in terms:
+            key = term.encode()
+            t = int(np.searchsorted(self.vocab, key))
+            df = int(self.term_ptr[t + 1] - self.term_ptr[t]) if t < len(self.vocab) and self.vocab[t] == key else 0
+            share = min(share, df / n if n else 0.0)
+        return share
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """BM25 idf of each term the index holds (absent terms are left out)."""
+        n = len(self.chunk_ids)
+        out = {}
+        for term in terms:
+            key = term.encode()
+            t = int(np.searchsorted(self.vocab, key))
+            if t < len(self.vocab) and self.vocab[t] == key:
+                df = int(self.term_ptr[t + 1] - self.term_ptr[t])
+                out[term] = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        return out
+
+    def search(self, query: str | dict[str, float], k: int,
+               allowed: np.ndarray | Sequence[int] | None = None) -> list[tuple[int, float]]:
         """The `k` best chunks as (chunk_id, score), restricted to `allowed` before the cut.
 
+        `query` is text (expanded with the hand-written map) or weighted terms already expanded.
         `allowed` is chunk ids, or a boolean mask over rows (chunks in ascending id order).
 
         Equal scores rank by row, that is by chunk id for an index built here.
         """
-        scores = self.scores(expand_query(query))
+        scores = self.scores(expand_query(query) if isinstance(query, str) else query)
         hits = np.flatnonzero(scores > 0)
         if allowed is not None and len(hits):
             hits = hits[self._allowed_rows(allowed)[hits]]

@@ -31,7 +31,7 @@ _EN_ZH = re.compile(rf"(?<![A-Za-z0-9\-])({_EN})\s*(?:[{_CJK}]{{1,2}})?\s*[（(]
 # Words that end a phrase, not start a term: the term is the run after the last of them.
 _BOUNDARIES = ("通过", "提出", "基于", "一种", "一个", "引入", "采用", "利用", "实现", "包括", "称为", "名为",
                "构建", "设计", "结合", "使用", "作为", "所谓", "以及", "的", "了", "在", "和", "与", "及", "是",
-               "为", "将", "对", "即", "并", "或", "由", "以", "被", "使", "其", "该", "这", "此")
+               "为", "将", "对", "进行", "用于", "解决", "即", "并", "或", "由", "以", "被", "使", "其", "该", "这", "此")
 _BOUNDARY_RE = re.compile("|".join(sorted(_BOUNDARIES, key=len, reverse=True)))
 # Runs kb's own SQL (`Searcher._query`): a cursor per call.
 QueryFn = Callable[[str, Sequence[Any]], list[tuple]]
@@ -47,16 +47,23 @@ def _is_abbreviation(en: str) -> bool:
 
 
 def _trim_zh(run: str, en: str) -> str:
-    """The Chinese term a bracketed English name glosses: the run after its last function word, cut to a plausible length."""
+    """The Chinese term a bracketed English name glosses: whole words at the end of the run, about as many as the name has."""
+    from kb.terms import segment  # kb.terms builds on this module; the dictionary is only needed here
+
     last = None
     for last in _BOUNDARY_RE.finditer(run):
         pass
     if last is not None and last.end() < len(run):
         run = run[last.end():]
-    # About two characters a word, or two a capital of an abbreviation (MoE: 混合专家).
-    words = len(en.split())
-    cap = 2 * sum(c.isupper() for c in en) if _is_abbreviation(en) else 2 * words + 1
-    return run[-max(2, min(cap, 10)):]
+    # About two characters a word, or two a capital of an abbreviation (MoE: 混合专家, CV: 计算机视觉).
+    cap = 2 * sum(c.isupper() for c in en) if _is_abbreviation(en) else 2 * len(en.split())
+    cap = max(2, min(cap + 1, 10))
+    term = ""
+    for word in reversed(segment(run)):
+        if term and len(word) + len(term) > cap:
+            break
+        term = word + term
+    return term
 
 
 def _plausible(en: str) -> bool:
@@ -83,11 +90,16 @@ def mine_pairs(text: str) -> Counter[tuple[str, str]]:
     return pairs
 
 
+def stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the stored lexicon was mined under other rules (or not at all)."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [_META_KEY]).fetchone()
+    return row is None or row[0] != str(LEXICON_VERSION)
+
+
 def refresh_terms(con: duckdb.DuckDBPyConnection, paper_ids: Iterable[str]) -> None:
     """Mine the lexicon of `paper_ids` again from their stored sections (every paper when the rules changed)."""
     ids = list(paper_ids)
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [_META_KEY]).fetchone()
-    if row is None or row[0] != str(LEXICON_VERSION):
+    if stale(con):
         ids = [r[0] for r in con.execute("SELECT paper_id FROM papers").fetchall()]
         con.execute("DELETE FROM paper_terms")
         store.set_meta(con, {_META_KEY: str(LEXICON_VERSION)})

@@ -19,22 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import QueryError
+from kb.ids import normalize_paper_ref
 from kb.locks import file_lock
 
 FORMAT_VERSION = 1
 NOT_INTERESTED = "not-interested"
 LOCK_WAIT_S = 30.0
-_ID_RE = re.compile(r"(?:arxiv:|https?://(?:huggingface\.co/papers|arxiv\.org/(?:abs|pdf))/)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?", re.I)
 _TAG_RE = re.compile(r"[\w][\w.+:-]{0,63}")
 MAX_NOTE_CHARS = 20_000
 
 
 def paper_key(paper_id: str) -> str:
     """The bare arXiv id of `paper_id` (accepts `arXiv:2602.02958`, `2602.02958v2` or its paper URL)."""
-    match = _ID_RE.fullmatch(str(paper_id).strip())
-    if not match:
+    key = normalize_paper_ref(paper_id)  # one parser of pasted ids for the whole package (kb/ids.py)
+    if key is None:
         raise QueryError(f"{paper_id!r} is not an arXiv id; write it like 2602.02958")
-    return match.group(1)
+    return key
 
 
 def tag_key(tag: str) -> str:

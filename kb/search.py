@@ -14,13 +14,15 @@ import duckdb
 import faiss
 import numpy as np
 
-from kb import store
+from kb import store, terms
 from kb.chunkmap import ChunkMap
 from kb.embed import Embedder
 from kb.domains import DOMAIN_TAGS
 from kb.errors import QueryError
-from kb.lexical import LexicalIndex, expand_query
+from kb.lexical import LexicalIndex
 from kb.parse import SECTION_KEYS
+from kb.passage import (SNIPPET_CHARS, WEAK_RELEVANCE, Passage, best_passage, coverage, highlight_spans,  # noqa: F401
+                        plain_text, relevance, section_label, snippet, text_tokens, why)
 from kb.user_sql import where_papers
 from kb.vectors import index_ids
 from kb.vectors import search as dense_search
@@ -28,7 +30,11 @@ from kb.vectors import search as dense_search
 MODES = ("hybrid", "dense", "lexical")
 _POOL_LOCK = threading.Lock()
 RRF_K = 60
-SNIPPET_CHARS = 220
+# How papers are ranked from the two chunk rankings (bench/search_alternatives.md):
+# `chunk` fuses chunks and groups them, `paper` fuses each mode's paper ranking,
+# `calibrated` orders papers by their calibrated relevance.
+FUSIONS = ("chunk", "paper", "calibrated")
+DEFAULT_FUSION = "chunk"
 # The model reads 512 tokens; a longer query only costs tokenizer time.
 MAX_QUERY_CHARS = 2000
 
@@ -50,7 +56,12 @@ class Filters:
 
 @dataclass(frozen=True)
 class Hit:
-    """One answer: a paper (or a chunk with `--chunks`) and its best passage."""
+    """One answer: a paper (or a chunk with `--chunks`) and the passage that best answers the query.
+
+    `score` is the ranking score (fused rank for `ask`, cosine for `similar`); `relevance` is a
+    calibrated 0–1 chance that the paper answers, and `why` says what matched: `title`,
+    `keywords` or `meaning`. `label` names the section in the query's language.
+    """
 
     paper_id: str
     title: str
@@ -62,23 +73,35 @@ class Hit:
     url: str
     chunk_id: int
     highlights: list[tuple[int, int]] = field(default_factory=list)
+    relevance: float | None = None
+    why: str = ""
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form; dates as `YYYY-MM-DD`."""
+        """JSON-ready form; dates as `YYYY-MM-DD`, the chunk id as a string (it may exceed 2^53)."""
         d = asdict(self)
         d["date"] = self.date.isoformat()
         d["score"] = round(self.score, 6)
+        d["chunk_id"] = str(self.chunk_id)
+        if self.relevance is not None:
+            d["relevance"] = round(self.relevance, 3)
         del d["highlights"]
         return d
 
 
 @dataclass
 class Results:
-    """Hits best first, with conversions for scripts and notebooks."""
+    """Hits best first, with conversions for scripts and notebooks.
+
+    `weak` is set when even the best hit matches poorly (relevance under one half): the hits are
+    the closest papers, not answers. `score_kind` says what `Hit.score` is.
+    """
 
     query: str
     mode: str
     hits: list[Hit]
+    weak: bool = False
+    score_kind: str = "rrf"
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -90,12 +113,21 @@ class Results:
         return self.hits[i]
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        return [h.to_dict() for h in self.hits]
+        """One dict a hit, each also carrying `weak` so a script reading the array alone can tell."""
+        return [{**h.to_dict(), "weak": self.weak} for h in self.hits]
 
     def to_pandas(self):  # -> pandas.DataFrame; pandas is imported only when asked for
         import pandas as pd
 
         return pd.DataFrame(self.to_dicts())
+
+
+def parse_chunk_id(value: int | str) -> int:
+    """A chunk id given as an int or as the string `to_dict` writes."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise QueryError(f"{value!r} is not a chunk id; pass the digits of a hit's `chunk_id`") from None
 
 
 def fuse_rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
@@ -125,54 +157,9 @@ def best_per_paper(scores: dict[int, float], paper_of: dict[int, str]) -> list[t
     return ranked
 
 
-def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Character spans of `text` that match the query's terms, merged and sorted."""
-    lowered = text.lower()
-    spans: list[tuple[int, int]] = []
-    for term in expand_query(query):
-        if len(term) < 2 and not re.match(r"[\u3400-\u9fff]", term):
-            continue
-        start = 0
-        while (i := lowered.find(term, start)) != -1:
-            spans.append((i, i + len(term)))
-            start = i + 1
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        # `KV` and `Cache` in `KV-Cache` read better as one highlight.
-        if merged and (s <= merged[-1][1] or (s - merged[-1][1] == 1 and text[s - 1] in "- ")):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def plain_text(text: str) -> str:
-    """Section Markdown as one line: bullets, numbering and bold markup dropped."""
-    text = re.sub(r"(?m)^\s*(?:[*+\-]|\d{1,2}\.)\s+", "", text).replace("**", "")
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
-    """A window of `text` around its densest query matches, with highlight spans inside it."""
-    flat = plain_text(text)
-    spans = highlight_spans(flat, query)
-    if len(flat) <= width:
-        return flat, spans
-    start = 0
-    if spans:
-        # Start where the most matched characters fall inside one window.
-        best, best_cover = 0, -1
-        for s, _ in spans:
-            cover = sum(min(e2, s + width) - s2 for s2, e2 in spans if s2 >= s and s2 < s + width)
-            if cover > best_cover:
-                best, best_cover = s, cover
-        start = max(0, best - width // 5)
-    end = min(len(flat), start + width)
-    piece = ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
-    offset = 1 if start else 0
-    inside = [(s - start + offset, e - start + offset) for s, e in spans if s >= start and e <= end]
-    return piece, inside
+def paper_rankings(rankings: Sequence[Sequence[int]], paper_of: dict[int, str]) -> list[list[str]]:
+    """Each chunk ranking as a paper ranking: a paper at the rank of its best chunk."""
+    return [list(dict.fromkeys(paper_of[c] for c in ranking)) for ranking in rankings]
 
 
 class Searcher:
@@ -193,6 +180,9 @@ class Searcher:
         self._rows_aligned = np.array_equal(rows, lexical.chunk_ids) and (
             index is None or np.array_equal(rows, index_ids(index)))
         self._executor: ThreadPoolExecutor | None = None
+        # What bench/bench_search.py varies: the fusion and the term sources (kb.terms.SOURCES).
+        self.fusion = DEFAULT_FUSION
+        self.sources: tuple[str, ...] = terms.SOURCES
 
     def _pool(self) -> ThreadPoolExecutor:
         with _POOL_LOCK:
@@ -252,33 +242,76 @@ class Searcher:
         if mode != "lexical":
             self._dense_index()  # a damaged vector file: say so before any work
         # The query embedding is most of a warm query's time and runs outside the GIL, so the
-        # filter and the lexical search go on beside it.
+        # filter, the term expansion and the lexical search go on beside it.
         qvec = self._pool().submit(self.embedder.embed_query, query[:MAX_QUERY_CHARS]) if mode != "lexical" else None
         try:
             allowed = self.candidates(filters)
+            expansion = terms.expand(query[:MAX_QUERY_CHARS], self._query, self.sources, self.lexical.doc_share)
         finally:
             if qvec is not None and not qvec.done():
                 qvec.exception()  # wait, so a failed filter never leaves the model busy
+        weights = expansion.weights
+        idf = self.lexical.idf(list(weights))
         # Enough chunks that top_k distinct papers survive grouping.
         depth = max(100, top_k * 12)
-        rankings: list[list[int]] = []
-        if mode in ("hybrid", "lexical"):
-            rankings.append([cid for cid, _ in self.lexical.search(query, depth, allowed)])
-        if qvec is not None:
-            rankings.insert(0, [cid for cid, _ in dense_search(self._dense_index(), qvec.result(), depth, allowed)])
+        lexical_hits = self.lexical.search(weights, depth, allowed) if mode in ("hybrid", "lexical") else []
+        vector = qvec.result() if qvec is not None else None
+        dense_hits = dense_search(self._dense_index(), vector, depth, allowed) if vector is not None else []
+        rankings = [[c for c, _ in hits] for hits in (dense_hits, lexical_hits) if hits]
         scores = fuse_rrf(rankings)
         if not scores:
             return Results(query, mode, [])
         info = self._chunk_info(scores)
+        paper_of = {cid: v[0] for cid, v in info.items()}
+        cosine = dict(dense_hits)
         if chunks:
             ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:top_k]
             picks = [(info[cid][0], cid, s) for cid, s in ranked]
+            return self._results(query, mode, picks, weights, idf, vector, cosine, fixed=True)
+        if self.fusion == "chunk":
+            picks = best_per_paper(scores, paper_of)
         else:
-            picks = best_per_paper(scores, {cid: v[0] for cid, v in info.items()})[:top_k]
-        return Results(query, mode, self._hits(picks, info, query))
+            fused = fuse_rrf(paper_rankings(rankings, paper_of))
+            best = {pid: cid for pid, cid, _ in reversed(best_per_paper(scores, paper_of))}
+            picks = sorted(((pid, best[pid], sc) for pid, sc in fused.items()), key=lambda r: (-r[2], r[0]))
+        if self.fusion == "calibrated":
+            # Every candidate paper's relevance from what the two searches already measured.
+            rel = self._paper_relevance(mode, picks, paper_of, weights, idf, cosine, dense_hits)
+            picks.sort(key=lambda r: (-rel[r[0]], -r[2], r[0]))
+        return self._results(query, mode, picks[:top_k], weights, idf, vector, cosine, only_section=filters.section)
+
+    def _paper_relevance(self, mode: str, picks: list[tuple[str, int, float]], paper_of: dict[int, str],
+                         weights: dict[str, float], idf: dict[str, float], cosine: dict[int, float],
+                         dense_hits: list[tuple[int, float]]) -> dict[str, float]:
+        floor = dense_hits[-1][1] - 0.02 if dense_hits else None  # a paper past the dense cut is at most this near
+        best_cos: dict[str, float] = {}
+        for cid, cos in cosine.items():
+            pid = paper_of[cid]
+            best_cos[pid] = max(best_cos.get(pid, -1.0), cos)
+        cover = self._coverage_by_paper(paper_of, weights, idf)
+        return {pid: relevance(mode, best_cos.get(pid, floor) if mode != "lexical" else None, cover.get(pid, 0.0))
+                for pid, _, _ in picks}
+
+    def _coverage_by_paper(self, paper_of: dict[int, str], weights: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+        """Each candidate paper's best chunk coverage of the query terms, title included (the lexical index holds both)."""
+        texts = dict(self._query(
+            "SELECT chunk_id, embed_text FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [list(paper_of)]))
+        out: dict[str, float] = {}
+        for cid, text in texts.items():
+            pid = paper_of[cid]
+            out[pid] = max(out.get(pid, 0.0), coverage(text_tokens(text), weights, idf))
+        return out
+
+    def terms(self, word: str | None, top_k: int = 30) -> list[dict[str, Any]]:
+        """What a term expands to (`kb terms WORD`), or the lexicon's most frequent pairs."""
+        if word is None:
+            return terms.top_pairs(self._query, top_k)
+        if not word.strip():
+            raise QueryError("the term is empty; try `kb terms moe`")
+        return terms.describe(word, self._query)
 
     def similar(self, paper_id: str, top_k: int = 10) -> Results:
-        """Papers whose chunks lie nearest the mean of this paper's chunk vectors."""
+        """Papers whose chunks lie nearest the mean of this paper's chunk vectors, by that cosine, nearest first."""
         if top_k < 1:
             raise QueryError("--top-k must be at least 1")
         rows = self._query(
@@ -291,30 +324,65 @@ class Searcher:
         centre /= np.linalg.norm(centre) or 1.0
         others = self._allowed(self.chunkmap.row_mask(~self.chunkmap.paper_mask(paper_ids=[paper_id])))
         hits = dense_search(self._dense_index(), centre, max(100, top_k * 12), others)
-        scores = dict(hits)
-        info = self._chunk_info(scores)
-        picks = [(pid, cid, 0.0) for pid, cid, _ in best_per_paper(scores, {c: v[0] for c, v in info.items()})[:top_k]]
-        # For neighbours the cosine of the best chunk is the meaningful score.
-        picks = [(pid, cid, scores[cid]) for pid, cid, _ in picks]
-        return Results(paper_id, "similar", self._hits(picks, info, ""))
+        info = self._chunk_info(dict(hits))
+        # A neighbour's score is the cosine of its nearest chunk, and neighbours are listed by it.
+        best: dict[str, tuple[int, float]] = {}
+        for cid, cos in hits:
+            pid = info[cid][0]
+            if pid not in best or cos > best[pid][1]:
+                best[pid] = (cid, cos)
+        picks = sorted(((pid, cid, cos) for pid, (cid, cos) in best.items()), key=lambda r: (-r[2], r[0]))[:top_k]
+        return self._results(paper_id, "similar", picks, {}, {}, None, {}, fixed=True, score_kind="cosine")
 
     def _chunk_info(self, scores: Iterable[int]) -> dict[int, tuple[str, str]]:
         """(paper_id, section) of each chunk id."""
         return self.chunkmap.describe(list(scores))
 
-    def _hits(self, picks: list[tuple[str, int, float]], info: dict[int, tuple[str, str]], query: str) -> list[Hit]:
+    def _results(self, query: str, mode: str, picks: list[tuple[str, int, float]], weights: dict[str, float],
+                 idf: dict[str, float], vector: np.ndarray | None, cosine: dict[int, float], *,
+                 fixed: bool = False, score_kind: str = "rrf", only_section: str | None = None) -> Results:
+        """Hits for the picked papers: each paper's best passage (unless `fixed` to the picked chunk), relevance and reason."""
         if not picks:
-            return []
-        papers = {r[0]: r[1:] for r in self._query(
-            "SELECT paper_id, title, date, domains, url FROM papers WHERE paper_id IN (SELECT unnest(?::VARCHAR[]))",
-            [[p for p, _, _ in picks]],
-        )}
-        texts = dict(self._query(
-            "SELECT chunk_id, text FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [[c for _, c, _ in picks]]
-        ))
+            return Results(query, mode, [], score_kind=score_kind)
+        pids = list(dict.fromkeys(p for p, _, _ in picks))
+        # One query for the papers and all their chunks with vectors: each query costs a cursor.
+        where = "c.chunk_id IN (SELECT unnest(?::BIGINT[]))" if fixed else "c.paper_id IN (SELECT unnest(?::VARCHAR[]))"
+        rows = self._query(
+            "SELECT c.chunk_id, c.paper_id, c.section, c.text, e.vector, p.title, p.date, p.domains, p.url "
+            "FROM chunks c JOIN embeddings e USING (chunk_id) JOIN papers p USING (paper_id) "
+            f"WHERE {where} ORDER BY c.paper_id, c.ordinal", [[c for _, c, _ in picks] if fixed else pids])
+        papers: dict[str, tuple] = {}
+        passages: dict[str, list[Passage]] = {}
+        by_chunk: dict[int, Passage] = {}
+        tokens: dict[int, set[str]] = {}
+        for cid, pid, section, text, blob, *paper in rows:
+            papers[pid] = tuple(paper)
+            cos = float(np.frombuffer(blob, dtype=np.float32) @ vector) if vector is not None else None
+            cover = shown = 0.0
+            if weights:
+                tokens[cid] = text_tokens(text)
+                cover = coverage(tokens[cid], weights, idf)
+                shown = coverage(text_tokens(snippet(text, weights)[0]), weights, idf) if len(text) > SNIPPET_CHARS else cover
+            p = Passage(cid, section, text, cos, cover, shown)
+            passages.setdefault(pid, []).append(p)
+            by_chunk[cid] = p
+        if only_section is not None:  # `--section`: the passage shown comes from that section too
+            passages = {pid: [p for p in ps if p.section == only_section] or ps for pid, ps in passages.items()}
         hits = []
         for pid, cid, score in picks:
             title, day, domains, url = papers[pid]
-            text, spans = snippet(texts[cid], query) if query else (plain_text(texts[cid])[:SNIPPET_CHARS], [])
-            hits.append(Hit(pid, title, day, list(domains), info[cid][1], score, text, url, cid, spans))
-        return hits
+            chosen = by_chunk[cid] if fixed else best_passage(passages[pid])
+            text, spans = snippet(chosen.text, weights) if weights else (plain_text(chosen.text)[:SNIPPET_CHARS], [])
+            rel, reason = None, ""
+            if mode in MODES:
+                mine = passages[pid] if not fixed else [chosen]
+                best_cos = max((cosine.get(p.chunk_id, p.cosine or 0.0) for p in mine), default=None) if vector is not None else None
+                title_tokens = text_tokens(title)
+                title_cover = coverage(title_tokens, weights, idf)
+                # As the lexical index sees a chunk: its title and its text together.
+                cover = max((coverage(title_tokens | tokens.get(p.chunk_id, set()), weights, idf) for p in mine), default=0.0)
+                rel, reason = relevance(mode, best_cos, cover), why(title_cover, cover)
+            hits.append(Hit(pid, title, day, list(domains), chosen.section, score, text, url, chosen.chunk_id, spans,
+                            rel, reason, section_label(chosen.section, query) if mode in MODES else chosen.section))
+        weak = mode in MODES and max((h.relevance or 0.0) for h in hits) < WEAK_RELEVANCE[mode]
+        return Results(query, mode, hits, weak=weak, score_kind=score_kind)

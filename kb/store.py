@@ -14,7 +14,7 @@ import duckdb
 
 from kb.errors import NotFoundError, QueryError, StorageError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -92,6 +92,11 @@ MIGRATIONS: tuple[str, ...] = (
         LEFT JOIN metrics m ON m.paper_id = b.paper_id AND m.benchmark = b.benchmark AND m.role = 'result'
         GROUP BY b.benchmark;
     """,
+    # 3: cross-lingual terms (issue 18): pairs each paper writes (`kb.lexicon`), dictionary entries found in the corpus (`kb.terms`).
+    """
+    CREATE TABLE paper_terms (paper_id VARCHAR NOT NULL, zh VARCHAR NOT NULL, en VARCHAR NOT NULL, count INTEGER NOT NULL);
+    CREATE TABLE dictionary_terms (zh VARCHAR NOT NULL, en VARCHAR NOT NULL, sense INTEGER NOT NULL, PRIMARY KEY (zh, en, sense));
+    """,
 )
 
 # Tables a user's SQL sees; listed in error messages so a typo is easy to fix.
@@ -101,6 +106,7 @@ USER_VIEWS = ("paper_metrics", "results", "domain_counts", "benchmarks")
 
 # DuckDB may take most of the machine for one query; user SQL gets at most this much per process.
 DEFAULT_MEMORY_LIMIT = "2GB"
+WRITE_MEMORY_LIMIT = os.environ.get("KB_WRITE_MEMORY_LIMIT", "1GB")
 ATTACHED = "kb"
 _CURSOR_LOCK = threading.Lock()
 
@@ -168,7 +174,9 @@ def write_copy(db_path: Path, scratch: Path, *, fresh: bool = False) -> Iterator
     try:
         if db_path.exists() and not fresh:
             shutil.copyfile(db_path, scratch)
-        con = duckdb.connect(str(scratch))
+        # DuckDB would otherwise keep most of the machine's memory as block cache while a large
+        # ingest writes; past this it evicts (and spills) instead.
+        con = duckdb.connect(str(scratch), config={"memory_limit": WRITE_MEMORY_LIMIT})
     except (OSError, duckdb.IOException) as exc:
         _remove_scratch(scratch)
         raise StorageError(f"cannot write {scratch.parent} ({_os_reason(exc)}); free some space or make it writable, then run the ingest again") from None
@@ -296,7 +304,7 @@ def delete_papers(con: duckdb.DuckDBPyConnection, paper_ids: Iterable[str], *, k
     ids = list(paper_ids)
     if not ids:
         return
-    tables = ["sections", "chunks", "links", "metrics", "paper_benchmarks", "paper_domains", "papers"]
+    tables = ["sections", "chunks", "links", "metrics", "paper_benchmarks", "paper_domains", "paper_terms", "papers"]
     if not keep_appearances:
         tables.append("appearances")
     for table in tables:

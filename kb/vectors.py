@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import faiss
@@ -59,8 +60,20 @@ def build_index(
         order = np.argsort(ids, kind="stable")
         ids, vecs = ids[order], vecs[order]
     vecs = np.ascontiguousarray(vecs)
-    if len(ids) > exact_max:
-        nlist = max(1, min(len(ids) // 8, int(IVF_LISTS_PER_SQRT * math.sqrt(len(ids)))))
+    return build_index_in_batches(len(ids), dim, lambda: iter([(ids, vecs)]), lambda rows: vecs[rows],
+                                  exact_max=exact_max, previous=previous)
+
+
+def build_index_in_batches(
+    n: int, dim: int, batches: Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]],
+    sample: Callable[[np.ndarray], np.ndarray], *, exact_max: int = EXACT_MAX, previous: faiss.Index | None = None,
+) -> faiss.Index:
+    """`build_index` over `n` vectors that arrive in batches (ascending chunk ids), never all held at once.
+
+    `sample(rows)` returns the vectors at the given (sorted) row positions, for IVF training.
+    """
+    if n > exact_max:
+        nlist = max(1, min(n // 8, int(IVF_LISTS_PER_SQRT * math.sqrt(n))))
         centroids = _reusable_centroids(previous, nlist, dim)
         if centroids is not None:
             quantizer = faiss.IndexFlatIP(dim)
@@ -72,16 +85,17 @@ def build_index(
             inner.cp.niter = IVF_TRAIN_ITERATIONS
             inner.cp.seed = 1234
             inner.cp.min_points_per_centroid = IVF_TRAIN_PER_LIST // 2  # we sample on purpose: no warning
-            sample = min(len(ids), IVF_TRAIN_PER_LIST * nlist)
-            rows = np.sort(np.random.default_rng(0).choice(len(ids), size=sample, replace=False))
-            inner.train(vecs[rows])
+            size = min(n, IVF_TRAIN_PER_LIST * nlist)
+            rows = np.sort(np.random.default_rng(0).choice(n, size=size, replace=False))
+            inner.train(np.ascontiguousarray(sample(rows), dtype=np.float32))
         inner.nprobe = default_nprobe(nlist)
         inner.parallel_mode = IVF_PARALLEL_MODE
     else:
         inner = faiss.IndexFlatIP(dim)
     index = faiss.IndexIDMap2(inner)
-    if len(ids):
-        index.add_with_ids(vecs, np.ascontiguousarray(ids))
+    for ids, vecs in batches():
+        if len(ids):
+            index.add_with_ids(np.ascontiguousarray(vecs, dtype=np.float32), np.ascontiguousarray(ids, dtype=np.int64))
     return index
 
 

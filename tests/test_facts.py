@@ -90,7 +90,8 @@ def _downgrade_to_v1(db: Path) -> None:
     """Turn a current database into what schema version 1 wrote, with stale version-1 domain tags."""
     con = duckdb.connect(str(db))
     con.execute("DROP VIEW results; DROP VIEW benchmarks; DROP VIEW paper_metrics; "
-                "DROP TABLE paper_benchmarks; DROP TABLE paper_domains")
+                "DROP TABLE paper_benchmarks; DROP TABLE paper_domains; "
+                "DROP TABLE paper_terms; DROP TABLE dictionary_terms")  # versions 2 and 3
     for column in ("role", "compared_to", "change_direction", "better", "qualifier", "setting", "benchmark_raw"):
         con.execute(f"ALTER TABLE metrics DROP COLUMN {column}")
     for statement in store.MIGRATIONS[0].split(";"):

@@ -359,3 +359,52 @@ def test_ctrl_c_during_sql_prints_one_line(sample_kb_dir: Path) -> None:
     text = stderr.decode()
     assert proc.returncode == 130, text[-500:]
     assert text.count("\n") == 1 and "Interrupted" in text and "Traceback" not in text
+
+
+# -- 11. bounded memory: batches inside one transaction ---------------------------------------------
+
+class _FailOnThirdBatch(HashEmbedder):
+    def embed_passages(self, texts):
+        if self.calls == 2:
+            raise RuntimeError("simulated crash in the third batch")
+        return super().embed_passages(texts)
+
+
+def _rows(directory: Path) -> list:
+    kb = KnowledgeBase.open(directory, embedder=HashEmbedder())
+    return [kb.sql(f"SELECT * EXCLUDE (updated_at) FROM {t} ORDER BY ALL").rows if t == "papers" else
+            kb.sql(f"SELECT * FROM {t} ORDER BY ALL").rows for t in ("papers", "chunks", "sections", "metrics", "links")]
+
+
+def test_small_batches_give_the_same_knowledge_base_and_stay_all_or_nothing(tmp_path: Path, monkeypatch) -> None:
+    from kb import write_rows
+
+    _hash_kb(tmp_path / "whole")
+    monkeypatch.setattr(write_rows, "BATCH_CHUNKS", 40)
+    failing = KnowledgeBase.open(tmp_path / "batched", embedder=_FailOnThirdBatch())
+    with pytest.raises(RuntimeError, match="third batch"):
+        failing.ingest([DATA])
+    assert not Layout(tmp_path / "batched").db.exists(), "a failed batch left a partial knowledge base"
+    embedder = HashEmbedder()
+    KnowledgeBase.open(tmp_path / "batched", embedder=embedder).ingest([DATA])
+    assert embedder.calls >= 241 // 40  # the work really went in batches
+    assert _rows(tmp_path / "batched") == _rows(tmp_path / "whole")
+
+
+def test_an_unusual_paper_is_reported_before_embedding_starts(tmp_path: Path) -> None:
+    warned: list[str] = []
+
+    class Watching(HashEmbedder):
+        def embed_passages(self, texts):
+            self.seen_warning = bool(warned)
+            return super().embed_passages(texts)
+
+    # Distinct paragraphs: a repeated sentence makes one chunk, not many.
+    huge = five_sections(innovation="\n\n".join(f"第 {i} 段：一种新的训练策略，" + "细节。" * 150 for i in range(300)))
+    reports = tmp_path / "r"
+    reports.mkdir()
+    (reports / "2026-03-01.md").write_text(make_report("2026-03-01", [("2603.00001", "Huge", huge)]), encoding="utf-8")
+    embedder = Watching()
+    KnowledgeBase.open(tmp_path / "kb", embedder=embedder).ingest([reports], on_problem=warned.append)
+    assert warned and "chunks" in warned[0] and "2603.00001" in warned[0]
+    assert embedder.seen_warning

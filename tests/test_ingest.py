@@ -72,7 +72,8 @@ def test_a_new_day_embeds_only_its_new_papers(tmp_path: Path, hash_embedder: Has
     # Beta is featured again unchanged; Gamma is new.
     day2.write_text(make_report("2026-03-02", [("2603.00002", "Beta", five_sections()), ("2603.00003", "Gamma", five_sections(contribution="另一种方法。"))]))
     second = kb.ingest([tmp_path])
-    assert (second.files_unchanged, second.papers_added, second.papers_unchanged) == (1, 1, 1)
+    # Alpha (in the skipped, unchanged day 1) and Beta (featured again unchanged) are both unchanged.
+    assert (second.files_unchanged, second.papers_added, second.papers_unchanged) == (1, 1, 2)
     assert 0 < second.chunks_embedded < first.chunks_embedded
     rows = kb.sql("SELECT paper_id, date, (SELECT count(*) FROM appearances a WHERE a.paper_id = p.paper_id) AS n "
                   "FROM papers p ORDER BY paper_id").rows

@@ -16,7 +16,7 @@ import kb.lexical_merge as lexical_merge
 from kb import KnowledgeBase, store
 from kb.chunk import chunk_paper
 from kb.errors import NotFoundError
-from kb.ingest import write_generation
+from kb.generation import write_generation
 from kb.lexical import LexicalIndex, expand_query, tokenize
 from kb.parse import parse_report
 from kb.paths import Layout

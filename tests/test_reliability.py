@@ -54,15 +54,15 @@ def _wait_for(predicate, proc: subprocess.Popen, timeout: float = 120.0) -> bool
 
 
 def _embedding(layout: Layout) -> bool:
-    """The writer holds the lock and has not started writing: it is parsing or embedding."""
-    if not (layout.root / "ingest.lock").exists():
+    """The writer is embedding a batch inside its transaction: its copy exists, no index is being built."""
+    if not any(layout.root.glob(".kb.duckdb.*.tmp")):
         return False
     time.sleep(1.5)
-    return not any(layout.root.glob(".kb.duckdb.*.tmp"))
+    return any(layout.root.glob(".kb.duckdb.*.tmp")) and not any(layout.root.glob("gen-*.tmp"))
 
 
 PHASES = {
-    # while embedding: the process has started work but written nothing yet
+    # while embedding: batches are written into the private copy, nothing is live yet
     "embedding": _embedding,
     # while the database copy is being written
     "database-write": lambda layout: any(layout.root.glob(".kb.duckdb.*.tmp")),

@@ -146,3 +146,61 @@ def test_snippet_highlights_query_terms() -> None:
     marked = " | ".join(piece[s:e].lower() for s, e in spans)
     assert "kv-cache" in marked and "量化" in marked
     assert "无关" not in marked
+
+
+# -- issue 18: passages, relevance, cross-lingual terms, string ids ------------------------------
+
+def test_the_shown_passage_is_the_one_that_answers(sample_kb: KnowledgeBase) -> None:
+    hit = sample_kb.ask("KV cache quantization for video", top_k=1)[0]
+    assert hit.paper_id == QUANT_VIDEOGEN and hit.section == "contribution"
+    assert "KV-Cache 量化" in hit.text and hit.label == "contribution"
+    assert sample_kb.ask("视频生成中的KV缓存量化", top_k=1)[0].label == "核心贡献"
+
+
+def test_relevance_is_calibrated_and_says_why(sample_kb: KnowledgeBase) -> None:
+    good = sample_kb.ask("KV cache quantization for video", top_k=3)
+    assert not good.weak and good[0].relevance > 0.9 and good[0].why == "title"
+    assert all(0.0 <= h.relevance <= 1.0 and h.why in {"title", "keywords", "meaning"} for h in good)
+    bad = sample_kb.ask("banana bread recipe", top_k=3)
+    assert bad.weak and max(h.relevance for h in bad) < 0.05
+    assert all(d["weak"] for d in bad.to_dicts())
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_off_topic_queries_are_weak_in_every_mode(sample_kb: KnowledgeBase, mode: str) -> None:
+    assert sample_kb.ask("banana bread recipe", top_k=3, mode=mode).weak
+
+
+def test_mixture_of_experts_reaches_chinese_text_lexically(sample_kb: KnowledgeBase) -> None:
+    hits = sample_kb.ask("mixture of experts", top_k=3, mode="lexical")
+    assert "2602.04705" in [h.paper_id for h in hits]  # ERNIE 5.0: 超稀疏混合专家（MoE）
+
+
+def test_terms_show_the_mined_lexicon(sample_kb: KnowledgeBase) -> None:
+    moe = sample_kb.terms("moe")
+    assert any(r["expansion"] == "混合专家" and r["source"] == "lexicon" and r["papers"] >= 2 for r in moe)
+    assert any(r["source"] == "cedict" for r in sample_kb.terms("banana"))
+    top = sample_kb.terms()
+    assert top and top[0]["count"] >= top[-1]["count"]
+    with pytest.raises(QueryError):
+        sample_kb.terms("  ")
+
+
+def test_similar_is_ordered_by_its_cosine(sample_kb: KnowledgeBase) -> None:
+    results = sample_kb.similar(QUANT_VIDEOGEN, top_k=8)
+    scores = [h.score for h in results]
+    assert scores == sorted(scores, reverse=True) and results.score_kind == "cosine"
+
+
+def test_chunk_ids_travel_as_strings_and_come_back(sample_kb: KnowledgeBase) -> None:
+    import json
+
+    from kb.search import parse_chunk_id
+
+    hit = sample_kb.ask("KV cache quantization for video", top_k=1)[0]
+    d = json.loads(json.dumps(sample_kb.ask("KV cache quantization for video", top_k=1).to_dicts()))[0]
+    assert isinstance(d["chunk_id"], str) and parse_chunk_id(d["chunk_id"]) == hit.chunk_id
+    rows = sample_kb.sql("SELECT text FROM chunks WHERE chunk_id = ?::BIGINT", [d["chunk_id"]]).rows
+    assert rows and "KV-Cache" in rows[0][0]
+    with pytest.raises(QueryError):
+        parse_chunk_id("12ab")

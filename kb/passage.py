@@ -1,0 +1,166 @@
+"""What a hit shows and how much to trust it: the passage that answers, a 0–1 relevance, why it matched.
+
+Pure functions over query terms, chunk texts and cosines; `kb.search` feeds them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from kb.lexical import expand_query, tokenize
+
+SNIPPET_CHARS = 220
+# Cosines of the bundled e5 model crowd between 0.75 and 0.9: a tenth of cosine is a large
+# step, so full coverage of the query's terms is worth about as much as that step.
+PASSAGE_COVERAGE_WEIGHT = 0.1
+# The one-sentence contribution is the paper's own answer, so it is shown unless another section's
+# window covers clearly more of the query (a detail: numbers, hardware, datasets); the 应用领域 line
+# names a field, which answers almost nothing.
+SECTION_PRIOR = {"contribution": 0.03, "domain": -0.02}
+# Logistic relevance, fitted on bench/queries.jsonl only (`bench/calibrate.py`): features are
+# the best chunk's cosine and the paper's coverage of the query's terms (idf-weighted, 0–1).
+CALIBRATION: dict[str, tuple[float, float, float]] = {
+    # mode: (cosine coefficient, coverage coefficient, intercept); 990 top-10 hits of 99 queries each
+    "hybrid": (13.80, 15.12, -17.18),
+    "dense": (19.43, 0.00, -18.97),
+    "lexical": (0.00, 15.60, -5.50),
+}
+COSINE_CENTRE = 0.0  # cosines enter the model as they are
+# Below this, even the best hit is called weak: about the 5th percentile of the best hit's relevance
+# over the answerable queries of bench/queries.jsonl (so 1 answerable query in 20 is flagged), while
+# off-topic queries ("banana bread recipe") fall well under it.
+WEAK_RELEVANCE = {"hybrid": 0.05, "dense": 0.045, "lexical": 0.06}
+TITLE_MATCH = 0.5
+KEYWORD_MATCH = 0.5
+# Section labels in the language of the query (the reports' own Chinese headings).
+SECTION_LABELS = {
+    "domain": ("应用领域", "domain"), "contribution": ("核心贡献", "contribution"), "usage": ("使用指南", "usage"),
+    "innovations": ("主要创新点", "innovations"), "results": ("实验效果", "results"),
+}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def is_chinese(text: str) -> bool:
+    """Whether a query is written in Chinese (any CJK character counts)."""
+    return bool(_CJK.search(text))
+
+
+def section_label(section: str, query: str) -> str:
+    """The section's name in the query's language: 实验效果 for a Chinese query, `results` otherwise."""
+    zh, en = SECTION_LABELS.get(section, (section, section))
+    return zh if is_chinese(query) else en
+
+
+def coverage(text_tokens: set[str] | Sequence[str], weights: Mapping[str, float], idf: Mapping[str, float]) -> float:
+    """Share (0–1) of the query's idf weight that `text_tokens` contain; added terms earn their own weight.
+
+    A query word the corpus never uses counts at the highest idf, so `banana bread` over a corpus
+    without either word covers nothing even when a third word matches.
+    """
+    own = [t for t, w in weights.items() if w >= 1.0]
+    if not own:
+        return 0.0
+    top = max(idf.values(), default=1.0)
+    total = sum(idf.get(t, top) for t in own)
+    present = set(text_tokens)
+    got = sum(w * idf.get(t, top) for t, w in weights.items() if t in present)
+    return min(1.0, got / total) if total else 0.0
+
+
+def relevance(mode: str, cosine: float | None, cover: float) -> float:
+    """Calibrated probability that a paper answers the query, from its best cosine and its term coverage."""
+    a, b, c = CALIBRATION[mode]
+    z = c + b * cover + (a * (cosine - COSINE_CENTRE) if cosine is not None and a else 0.0)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def why(title_cover: float, cover: float) -> str:
+    """A plain reason for a match: the title names the query, its words occur, or only its meaning is near."""
+    if title_cover >= TITLE_MATCH:
+        return "title"
+    if cover >= KEYWORD_MATCH:
+        return "keywords"
+    return "meaning"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One chunk a paper could show, scored for how well it answers."""
+
+    chunk_id: int
+    section: str
+    text: str
+    cosine: float | None
+    cover: float  # coverage of the whole chunk (for relevance)
+    shown_cover: float = 0.0  # coverage of the window a snippet shows (for choosing)
+
+    @property
+    def score(self) -> float:
+        return (self.cosine or 0.0) + PASSAGE_COVERAGE_WEIGHT * self.shown_cover + SECTION_PRIOR.get(self.section, 0.0)
+
+
+def best_passage(passages: Sequence[Passage]) -> Passage:
+    """The chunk that best answers: nearest in meaning plus most of the query's terms, so a
+    short generic line (title context and 应用领域) does not win by default; ties keep chunk order."""
+    return max(passages, key=lambda p: (p.score, -passages.index(p)))
+
+
+def text_tokens(text: str) -> set[str]:
+    return set(tokenize(text))
+
+
+def highlight_spans(text: str, weights: Mapping[str, float] | str) -> list[tuple[int, int]]:
+    """Character spans of `text` that match the query's terms, merged and sorted."""
+    if isinstance(weights, str):
+        weights = expand_query(weights)
+    lowered = text.lower()
+    spans: list[tuple[int, int]] = []
+    for term in weights:
+        if len(term) < 2 and not _CJK.match(term):
+            continue
+        start = 0
+        while (i := lowered.find(term, start)) != -1:
+            spans.append((i, i + len(term)))
+            start = i + 1
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        # `KV` and `Cache` in `KV-Cache` read better as one highlight.
+        if merged and (s <= merged[-1][1] or (s - merged[-1][1] == 1 and text[s - 1] in "- ")):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def plain_text(text: str) -> str:
+    """Section Markdown as one line: bullets, numbering and bold markup dropped."""
+    text = re.sub(r"(?m)^\s*(?:[*+\-]|\d{1,2}\.)\s+", "", text).replace("**", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def snippet(text: str, weights: Mapping[str, float] | str, width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """A window of `text` around its densest query matches (query text or weighted terms), with highlight spans inside it."""
+    if isinstance(weights, str):
+        weights = expand_query(weights)
+    flat = plain_text(text)
+    spans = highlight_spans(flat, weights)
+    if len(flat) <= width:
+        return flat, spans
+    start = 0
+    if spans:
+        # Start where the most matched characters fall inside one window.
+        best, best_cover = 0, -1
+        for s, _ in spans:
+            cover = sum(min(e2, s + width) - s2 for s2, e2 in spans if s2 >= s and s2 < s + width)
+            if cover > best_cover:
+                best, best_cover = s, cover
+        start = max(0, best - width // 5)
+    end = min(len(flat), start + width)
+    piece = ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    offset = 1 if start else 0
+    inside = [(s - start + offset, e - start + offset) for s, e in spans if s >= start and e <= end]
+    return piece, inside
