@@ -71,7 +71,7 @@ def ingest(
     with render.IngestProgress(err, enabled=not as_json and err.is_terminal) as progress:
         summary = kb.ingest(paths, backend=backend, model=model, rebuild=rebuild, allow_shrink=allow_shrink,
                             on_progress=progress.on_progress, on_problem=progress.on_problem,
-                            on_file=progress.on_file, wait_seconds=wait)
+                            on_file=progress.on_file, on_papers=progress.on_papers, wait_seconds=wait)
     for problem in summary.problems:
         if problem not in progress.told:
             err.print(Text.assemble(("Warning:", "yellow"), " ", printable(problem)))

@@ -112,10 +112,12 @@ def ingest(
     on_problem: Callable[[str], None] | None = None,
     wait_seconds: float = 0.0,
     on_file: Callable[[int, int, str], None] | None = None,
+    on_papers: ProgressFn | None = None,
 ) -> IngestSummary:
     """Ingest report files; unchanged files and papers cost nothing, changed ones replace their rows.
 
-    `on_file(done, total, path)` follows the reading of files, `on_progress(done, total)` the
+    `on_file(done, total, path)` follows the reading of files, `on_papers(done, total)` the papers
+    written (a batch at a time), `on_progress(done, total)` the
     embedding of chunks.
 
     Nothing is removed silently: a re-ingested file that lost papers keeps them, and a paper
@@ -200,7 +202,8 @@ def ingest(
             summary.appearances_added = write_files(
                 con, changed_files, [(x.paper_id, x.date, x.source_file) for x in seen], kept_appearances)
             del seen, latest
-            writer = BatchWriter(con, embedder, known_vectors, total_pending, on_progress)
+            writer = BatchWriter(con, embedder, known_vectors, total_pending, on_progress,
+                                 papers_total=len(to_write), on_papers=on_papers)
             for path in changed_files:
                 mine = {pid for pid, s in to_write.items() if s.source_file == path}
                 if mine:

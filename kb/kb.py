@@ -113,6 +113,7 @@ class KnowledgeBase:
         on_problem: Callable[[str], None] | None = None,
         wait_seconds: float = 0.0,
         on_file: Callable[[int, int, str], None] | None = None,
+        on_papers: ProgressFn | None = None,
     ) -> IngestSummary:
         """Add report files or folders; only new or changed papers are embedded.
 
@@ -125,7 +126,7 @@ class KnowledgeBase:
         embedder = self._embedder_for(meta, backend, model)
         summary = ingest(self.layout, paths, embedder, max_chars=max_chars, rebuild=rebuild,
                          allow_shrink=allow_shrink, on_progress=on_progress, on_problem=on_problem,
-                         wait_seconds=wait_seconds, on_file=on_file)
+                         wait_seconds=wait_seconds, on_file=on_file, on_papers=on_papers)
         self._embedder = embedder  # the index now matches it
         return summary
 

@@ -179,6 +179,7 @@ class IngestProgress:
         # Building the embedder is the first thing an ingest does, before any callback.
         self._task = self._progress.add_task("Loading the embedding model", total=None, detail="")
         self._stage = ""
+        self._papers = ""
 
     def __enter__(self) -> IngestProgress:
         self._progress.start()
@@ -197,7 +198,15 @@ class IngestProgress:
         self._show("Reading reports", done, total, Path(path).name)
 
     def on_progress(self, done: int, total: int) -> None:
-        self._show("Embedding chunks", done, total, "")
+        self._show("Embedding chunks", done, total, self._papers)
+
+    def on_papers(self, done: int, total: int) -> None:
+        self._papers = f"{done}/{total} papers written"
+        self._show("Embedding chunks", *self._chunk_counts(), self._papers)
+
+    def _chunk_counts(self) -> tuple[int, int]:
+        task = self._progress.tasks[0]
+        return int(task.completed), int(task.total or 0)
 
     def on_problem(self, message: str) -> None:
         self.told.append(message)

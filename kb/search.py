@@ -180,6 +180,8 @@ class Searcher:
         self._rows_aligned = np.array_equal(rows, lexical.chunk_ids) and (
             index is None or np.array_equal(rows, index_ids(index)))
         self._executor: ThreadPoolExecutor | None = None
+        self._local = threading.local()
+        self._terms: terms.TermTable | None = None
         # What bench/bench_search.py varies: the fusion and the term sources (kb.terms.SOURCES).
         self.fusion = DEFAULT_FUSION
         self.sources: tuple[str, ...] = terms.SOURCES
@@ -195,12 +197,21 @@ class Searcher:
             raise QueryError(self.vector_error or "the vector index is missing; run `kb doctor --repair`")
         return self.index
 
+    def _term_table(self) -> terms.TermTable:
+        """The lexicon and dictionary in memory, read once per snapshot (the database never changes under it)."""
+        if self._terms is None:
+            with _POOL_LOCK:
+                if self._terms is None:
+                    self._terms = terms.TermTable(self._query)
+        return self._terms
+
     def _query(self, sql: str, params: Sequence[Any]) -> list[tuple]:
-        cur = store.cursor(self.con)
-        try:
-            return cur.execute(sql, list(params)).fetchall()
-        finally:
-            cur.close()
+        """kb's own SQL, on this thread's cursor: a cursor is one connection, and making one costs
+        more than a small query, so each thread keeps its own (user SQL always gets a fresh one)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = store.cursor(self.con)
+        return cur.execute(sql, list(params)).fetchall()
 
     def close(self) -> None:
         """Stop the query-embedding thread."""
@@ -246,7 +257,8 @@ class Searcher:
         qvec = self._pool().submit(self.embedder.embed_query, query[:MAX_QUERY_CHARS]) if mode != "lexical" else None
         try:
             allowed = self.candidates(filters)
-            expansion = terms.expand(query[:MAX_QUERY_CHARS], self._query, self.sources, self.lexical.doc_share)
+            expansion = terms.expand(query[:MAX_QUERY_CHARS], self._query, self.sources, self.lexical.doc_share,
+                                     table=self._term_table())
         finally:
             if qvec is not None and not qvec.done():
                 qvec.exception()  # wait, so a failed filter never leaves the model busy

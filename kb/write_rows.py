@@ -23,10 +23,13 @@ class BatchWriter:
     """Papers → chunks → vectors → rows, a batch at a time, inside the caller's transaction."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, embedder: Embedder, known_vectors: set[int],
-                 total: int, on_progress: ProgressFn | None) -> None:
+                 total: int, on_progress: ProgressFn | None, *, papers_total: int = 0,
+                 on_papers: ProgressFn | None = None) -> None:
         self.con, self.embedder, self.known = con, embedder, known_vectors
         self.total, self.on_progress = total, on_progress
+        self.papers_total, self.on_papers = papers_total, on_papers
         self.embedded = 0
+        self.papers_written = 0
         self._papers: dict[str, tuple[Paper, str]] = {}
         self._chunks: dict[str, list[Chunk]] = {}
         self._size = 0
@@ -57,6 +60,9 @@ class BatchWriter:
             "chunk_id": [c.chunk_id for c in pending], "vector": [v.tobytes() for v in vectors],
         })
         self.known.update(c.chunk_id for c in pending)
+        self.papers_written += len(self._papers)
+        if self.on_papers:
+            self.on_papers(self.papers_written, max(self.papers_total, self.papers_written))
         self._papers, self._chunks, self._size = {}, {}, 0
 
 
