@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.metrics import ascii_bounds
 from kb.parse import Paper
+from kb.word_patterns import ascii_bounds
 
 DOMAIN_TAGS: tuple[str, ...] = (
     "llm", "multimodal", "vision", "video", "3d", "robotics", "agents", "rl", "code", "medical",

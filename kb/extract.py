@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.benchmark_names import benchmark_names
 from kb.domains import DOMAIN_TAGS, DomainTag, tag_paper
-from kb.metrics import Metric, ascii_bounds, benchmark_names, extract_metrics, fold_case
+from kb.metrics import Metric, extract_metrics
 from kb.parse import Paper
+from kb.word_patterns import ascii_bounds, fold_case
 
 __all__ = [
     "DOMAIN_TAGS", "DomainTag", "Link", "Metric", "PaperFacts", "extract_domains", "extract_facts", "extract_links",

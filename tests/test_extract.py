@@ -331,28 +331,28 @@ _TRICKY = ["MMLU benchmarksGSM8K 基准", "2WikiMultiHopQA、HotpotQA 数据集"
 
 def test_name_patterns_find_the_same_without_their_start_check() -> None:
     """`_NAME_START` skips starts inside a word; the patterns must find exactly what they find without it."""
-    from kb import metrics
+    from kb import benchmark_names
 
     texts = _TRICKY + [s.text for p in SEED.values() for s in p.sections if s.key in ("results", "contribution")]
-    patterns = [metrics._ENUM_BEFORE_RE] + [rx for rx, _, _ in metrics._BENCH_RES]
-    for rx in (rx for rx in patterns if metrics._NAME_START in rx.pattern):
-        unchecked = re.compile(rx.pattern.replace(metrics._NAME_START, "", 1))
+    patterns = [benchmark_names._ENUM_BEFORE_RE] + [rx for rx, _, _ in benchmark_names._BENCH_RES]
+    for rx in (rx for rx in patterns if benchmark_names._NAME_START in rx.pattern):
+        unchecked = re.compile(rx.pattern.replace(benchmark_names._NAME_START, "", 1))
         for text in texts:
             assert [m.span(1) for m in rx.finditer(text)] == [m.span(1) for m in unchecked.finditer(text)], text
 
 
 def test_word_prefilters_pass_every_text_their_pattern_matches() -> None:
-    from kb import extract, metrics
+    from kb import extract, metric_names, word_patterns
 
-    patterns = [p for p, _ in metrics._METRICS] + [p for p, _, _ in extract._HARDWARE]
+    patterns = [p for p, _ in metric_names._METRICS] + [p for p, _, _ in extract._HARDWARE]
     words = [w.removeprefix(r"\b").removesuffix(r"\b") for p in patterns for w in p.split("|")]
     texts = _TRICKY + [f"在{w}上" for w in words] + [s.text for p in SEED.values() for s in p.sections]
     # re.I matches ſ to s, ı and İ to i and the Kelvin sign to k.
     texts += [t.swapcase() for t in texts] + [t.translate(str.maketrans("sSiIk", "ſſıİK")) for t in texts]
     matched = 0
     for text in texts:
-        folded = metrics.fold_case(text)
-        for rx, name, prefilter in metrics._METRIC_RES:
+        folded = word_patterns.fold_case(text)
+        for rx, name, prefilter in metric_names._METRIC_RES:
             if prefilter is not None and rx.search(text):
                 matched += 1
                 assert prefilter.search(folded), (name, text)
