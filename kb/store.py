@@ -186,7 +186,14 @@ def write_copy(db_path: Path, scratch: Path, *, fresh: bool = False) -> Iterator
         yield con
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
-    except (OSError, duckdb.IOException, duckdb.OutOfMemoryException) as exc:
+    except duckdb.OutOfMemoryException:
+        con.close()
+        _remove_scratch(scratch)
+        raise StorageError(
+            f"the ingest needed more than DuckDB's {WRITE_MEMORY_LIMIT} write memory limit (nothing was changed); "
+            "run it again with a higher limit, e.g. `KB_WRITE_MEMORY_LIMIT=4GB kb ingest ...`"
+        ) from None
+    except (OSError, duckdb.IOException) as exc:
         con.close()
         _remove_scratch(scratch)
         raise StorageError(f"cannot write {scratch.parent} ({_os_reason(exc)}); free some space or make it writable, then run the ingest again") from None

@@ -408,3 +408,11 @@ def test_an_unusual_paper_is_reported_before_embedding_starts(tmp_path: Path) ->
     KnowledgeBase.open(tmp_path / "kb", embedder=embedder).ingest([reports], on_problem=warned.append)
     assert warned and "chunks" in warned[0] and "2603.00001" in warned[0]
     assert embedder.seen_warning
+
+
+def test_running_out_of_write_memory_says_how_to_raise_the_limit(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store, "WRITE_MEMORY_LIMIT", "1MB")
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=HashEmbedder())
+    with pytest.raises(StorageError, match="KB_WRITE_MEMORY_LIMIT"):
+        kb.ingest([DATA])
+    assert not list((tmp_path / "kb").glob(".kb.duckdb.*")) and not (tmp_path / "kb" / "kb.duckdb").exists()

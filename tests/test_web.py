@@ -403,3 +403,19 @@ def test_kb_serve_errors_are_one_line(tmp_path: Path, sample_kb_dir: Path) -> No
         port = busy.getsockname()[1]
         taken = runner.invoke(cli_app, ["--kb", str(sample_kb_dir), "serve", "--port", str(port)])
     assert taken.exit_code == 1 and "cannot listen" in taken.output and "--port" in taken.output
+
+
+def test_the_atom_feed_parses_and_lists_every_appearance(client: TestClient, sample_kb: KnowledgeBase) -> None:
+    import feedparser
+
+    response = client.get("/feed.atom")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.text)
+    assert not feed.bozo, feed.bozo_exception
+    appearances = sample_kb.sql("SELECT count(*) FROM appearances").rows[0][0]
+    assert len(feed.entries) == appearances
+    assert any(e.title.startswith("Quant VideoGen") for e in feed.entries)
+    narrowed = feedparser.parse(client.get("/feed.atom", params={"since": "2026-02-18"}).text)
+    assert len(narrowed.entries) == 13
+    assert 'href="/feed.atom"' in client.get("/").text
+    assert client.get("/feed.atom", params={"since": "someday"}).status_code == 400

@@ -149,3 +149,11 @@ def sql(request: Request, q: str = "") -> Response:
             error = str(exc)
     return page(request, "sql.html", 400 if error else 200, q=q, result=result, error=error,
                 examples=SQL_EXAMPLES, max_rows=request.app.state.sql_limits[0])
+
+
+@router.get("/feed.atom")
+def feed(since: str | None = None, domain: list[str] = Query([]), tag: str | None = None,
+         kb: KnowledgeBase = Depends(get_kb)) -> Response:
+    """New papers as an Atom feed for feed readers: one entry per report appearance, newest first."""
+    return Response(kb.export("atom", since=since, domains=domain, tag=tag),
+                    media_type="application/atom+xml; charset=utf-8")
