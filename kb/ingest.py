@@ -221,9 +221,6 @@ def ingest(
                 "chunks": str(total),
             })
             summary.chunks_total = int(total)
-            # From here DuckDB only streams rows out in batches: give its block cache back before
-            # the indexes are built, so the two do not add up (2.5 → see BENCHMARKS at 100k papers).
-            con.execute(f"SET memory_limit = '{store.INDEX_PHASE_MEMORY_LIMIT}'")
             try:
                 write_generation(layout, con, generation, recipe.dim,
                                  previous=None if rebuild else state.live_generation)

@@ -107,7 +107,6 @@ USER_VIEWS = ("paper_metrics", "results", "domain_counts", "benchmarks")
 # DuckDB may take most of the machine for one query; user SQL gets at most this much per process.
 DEFAULT_MEMORY_LIMIT = "2GB"
 WRITE_MEMORY_LIMIT = os.environ.get("KB_WRITE_MEMORY_LIMIT", "1GB")
-INDEX_PHASE_MEMORY_LIMIT = "256MB"
 ATTACHED = "kb"
 _CURSOR_LOCK = threading.Lock()
 
