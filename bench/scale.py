@@ -223,17 +223,21 @@ class PhaseTimer:
         setattr(module, name, timed)
 
     def install(self) -> None:
+        import kb.generation as gen
         import kb.ingest as ing
+        import kb.reports as reports
+        import kb.write_rows as rows
         from kb.lexical import LexicalIndex
 
-        for name, key in (("parse_report", "parse"), ("chunk_paper", "chunk"), ("extract_domains", "duckdb_rows.extract"),
-                          ("extract_facts", "duckdb_rows.extract"), ("extract_links", "duckdb_rows.extract"),
-                          ("extract_metrics", "duckdb_rows.extract")):
-            self.wrap(ing, name, key)
-        for name, key in (("embed_in_batches", "embed"), ("_write_rows", "duckdb_rows"), ("write_generation", "indexes"),
-                          ("load_vectors", "indexes.load_vectors"), ("build_index", "indexes.faiss_build"),
-                          ("save_index", "indexes.faiss_save"), ("_current_state", "read_state")):
-            self.wrap(ing, name, key, coarse=True)
+        # Each function is wrapped where its caller looks it up (ingest reads in two passes, writes in batches).
+        for module, name, key in ((reports, "parse_report", "parse"), (ing, "chunk_paper", "chunk"),
+                                  (rows, "chunk_paper", "chunk"), (rows, "paper_facts", "duckdb_rows.extract"),
+                                  (rows, "extract_links", "duckdb_rows.extract")):
+            self.wrap(module, name, key)
+        for module, name, key in ((rows, "embed_in_batches", "embed"), (rows, "_insert_papers", "duckdb_rows"),
+                                  (ing, "write_generation", "indexes"), (gen, "build_index_in_batches", "indexes.faiss_build"),
+                                  (gen, "save_index", "indexes.faiss_save"), (ing, "_current_state", "read_state")):
+            self.wrap(module, name, key, coarse=True)
         self.wrap(ing.store, "publish", "publish", coarse=True)
         build, save = LexicalIndex.build.__func__, LexicalIndex.save
         seconds = self.seconds

@@ -30,6 +30,13 @@ class Checkup:
     problems: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     unrepaired: list[str] = field(default_factory=list)
+    # Problems of the database itself: it holds what is not derivable, so no repair can fix them.
+    underivable: list[str] = field(default_factory=list)
+
+    def database_damaged(self, message: str) -> Checkup:
+        self.problems.append(message)
+        self.underivable.append(message)
+        return self
 
     @property
     def ok(self) -> bool:
@@ -42,8 +49,7 @@ def diagnose(layout: Layout) -> Checkup:
     try:
         con = store.connect_read(layout.db)
     except QueryError as exc:
-        result.problems.append(f"the database cannot be opened ({exc}); {UNDERIVABLE}")
-        return result
+        return result.database_damaged(f"the database cannot be opened ({exc}); {UNDERIVABLE}")
     try:
         version = store.schema_version(con)
         meta = store.read_meta(con)
@@ -57,15 +63,15 @@ def diagnose(layout: Layout) -> Checkup:
         dim = int(meta["embed_dim"])
         damaged = scan_database(con, store.USER_TABLES + ("embeddings",))
         if damaged:
-            result.problems.extend(damaged)
+            for problem in damaged:
+                result.database_damaged(problem)
             return result
         result.checks.append("every table reads back intact")
         chunk_ids = {r[0] for r in con.execute("SELECT chunk_id FROM chunks").fetchall()}
         vector_ids = {r[0] for r in con.execute("SELECT chunk_id FROM embeddings").fetchall()}
         bad_size = con.execute("SELECT count(*) FROM embeddings WHERE octet_length(vector) <> ?", [dim * 4]).fetchone()[0]
     except duckdb.Error as exc:
-        result.problems.append(f"the database is damaged ({_short(exc)}); {UNDERIVABLE}")
-        return result
+        return result.database_damaged(f"the database is damaged ({_short(exc)}); {UNDERIVABLE}")
     finally:
         con.close()
     result.checks.append(f"{len(chunk_ids)} chunks, {len(vector_ids)} stored vectors")
@@ -131,8 +137,8 @@ def repair(layout: Layout, embedder: Embedder | Callable[[], Embedder]) -> Check
     before = diagnose(layout)
     if before.ok:
         return before
-    if any(UNDERIVABLE in p for p in before.problems):
-        before.unrepaired = [p for p in before.problems if UNDERIVABLE in p]
+    if before.underivable:
+        before.unrepaired = list(before.underivable)
         return before
     with writer_lock(layout):
         remove_stale_scratch(layout)

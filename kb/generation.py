@@ -128,9 +128,7 @@ class ChunkTexts(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ids)
 
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
         if not self._start <= i < self._start + len(self._texts):
             self._load(int(i))
         return self._texts[i - self._start]

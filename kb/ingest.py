@@ -154,7 +154,7 @@ def ingest(
             digest, report_date, papers = parsed
             changed_files[str(path)] = (digest, report_date)
             read_digests[str(path)] = digest
-            for paper in unique_papers(papers, path, summary):
+            for paper in unique_papers(papers, path, summary.problems):
                 seen.append(_seen(paper, report_date, str(path), max_chars, known_vectors, summary, on_problem))
             del papers, parsed
 

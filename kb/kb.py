@@ -388,10 +388,6 @@ class KnowledgeBase:
         finally:
             cur.close()
 
-    def _connection(self) -> Any:
-        """A fresh cursor over the current snapshot; prefer `with self._reading() as con:`."""
-        return self._snapshot().cursor()
-
     def _search(self) -> Searcher:
         # Retried once: a reader that opened a database just before two quick ingests may find its
         # generation pruned; the database in place by then names one that exists.

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 from rich.style import Style
@@ -118,6 +117,8 @@ def paper_view(paper: dict[str, Any]) -> RenderableType:
         parts.append(facts)
     for section in paper.get("sections", []):
         parts.append(Text.assemble("\n", (printable(section["label"]), "bold"), (f" ({section['section']})", "dim")))
+        from rich.markdown import Markdown  # ~40 ms of import that only `kb show` needs
+
         parts.append(Padding(Markdown(printable(section["text"]), hyperlinks=True), (0, 0, 0, 2)))
     if paper.get("metrics"):
         parts.append(_heading("Metrics"))

@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 from typing import Protocol
@@ -20,12 +19,6 @@ class Tally(Protocol):
 
     problems: list[str]
     files_unchanged: int
-
-
-@dataclass
-class _Quiet:
-    problems: list[str] = field(default_factory=list)
-    files_unchanged: int = 0
 
 # Bumped when parsing or extraction changes what is derived from the same file,
 # so re-ingesting unchanged files still refreshes their rows.
@@ -65,12 +58,12 @@ def report_files(paths: Iterable[str | os.PathLike[str]], problems: list[str]) -
     return list(unique)
 
 
-def unique_papers(papers: list[Paper], path: Path, summary: Tally) -> list[Paper]:
+def unique_papers(papers: list[Paper], path: Path, problems: list[str]) -> list[Paper]:
     """One copy of each paper id in a file: the later copy wins, and the problem says so."""
     by_id: dict[str, Paper] = {}
     for paper in papers:
         if (earlier := by_id.get(paper.paper_id)) is not None:
-            summary.problems.append(
+            problems.append(
                 f"{path}:{paper.line}: paper {paper.paper_id} appears again (first at line {earlier.line}); "
                 f"the copy at line {paper.line} is used"
             )
@@ -94,7 +87,7 @@ def parse_again(path: Path, digest: str) -> list[Paper]:
     if now != digest:
         raise StorageError(f"{path} changed while it was being ingested; run the ingest again (nothing was changed)")
     report = parse_report(data.decode("utf-8"), fallback_date=file_date(path))
-    return unique_papers(list(report.papers), path, _Quiet())
+    return unique_papers(list(report.papers), path, [])  # said in the first pass
 
 
 def file_date(path: Path) -> Date | None:

@@ -359,10 +359,12 @@ class Searcher:
         pids = list(dict.fromkeys(p for p, _, _ in picks))
         # One query for the papers and all their chunks with vectors: each query costs a cursor.
         where = "c.chunk_id IN (SELECT unnest(?::BIGINT[]))" if fixed else "c.paper_id IN (SELECT unnest(?::VARCHAR[]))"
+        # With `--section` the passage shown comes from that section too (every pick has a chunk there).
         rows = self._query(
             "SELECT c.chunk_id, c.paper_id, c.section, c.text, e.vector, p.title, p.date, p.domains, p.url "
             "FROM chunks c JOIN embeddings e USING (chunk_id) JOIN papers p USING (paper_id) "
-            f"WHERE {where} ORDER BY c.paper_id, c.ordinal", [[c for _, c, _ in picks] if fixed else pids])
+            f"WHERE {where} AND (?::VARCHAR IS NULL OR c.section = ?) ORDER BY c.paper_id, c.ordinal",
+            [[c for _, c, _ in picks] if fixed else pids, only_section, only_section])
         papers: dict[str, tuple] = {}
         passages: dict[str, list[Passage]] = {}
         by_chunk: dict[int, Passage] = {}
@@ -378,8 +380,6 @@ class Searcher:
             p = Passage(cid, section, text, cos, cover, shown)
             passages.setdefault(pid, []).append(p)
             by_chunk[cid] = p
-        if only_section is not None:  # `--section`: the passage shown comes from that section too
-            passages = {pid: [p for p in ps if p.section == only_section] or ps for pid, ps in passages.items()}
         hits = []
         for pid, cid, score in picks:
             title, day, domains, url = papers[pid]

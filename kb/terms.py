@@ -106,19 +106,6 @@ def _substrings(text: str, longest: int) -> set[str]:
     return found
 
 
-def _words_in(text: str, words: dict | set) -> set[str]:
-    """The dictionary words among `text`'s Chinese substrings (`_substrings(...) & words`, without the set of every substring)."""
-    found: set[str] = set()
-    for run in _CJK_RUN.findall(text):
-        n = len(run)
-        for i in range(n - 1):
-            for j in range(i + 2, min(n, i + _MAX_WORD) + 1):
-                piece = run[i:j]
-                if piece in words:
-                    found.add(piece)
-    return found
-
-
 def _en_phrases(text: str, longest: int = 4) -> set[str]:
     """Lower-case English phrases of up to `longest` words, and singulars of single words."""
     words = _LATIN_WORD.findall(normalise_en(text))
@@ -150,7 +137,7 @@ def dictionary_rows(text: str) -> set[tuple[str, str, int]]:
     """(zh, en, sense) CC-CEDICT rows that `text` gives reason to keep: its Chinese words and its proper names."""
     words = cedict()
     rows: set[tuple[str, str, int]] = set()
-    for zh in _words_in(text, words):
+    for zh in _substrings(text, _MAX_WORD) & words.keys():
         rows.update(_word_rows(zh))
     proper = _proper_glosses()
     for en in _en_phrases(text, 3) & proper.keys():

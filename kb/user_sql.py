@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from kb.errors import QueryError, ReadOnlyError
-from kb.store import USER_TABLES, USER_VIEWS
+from kb.store import USER_TABLES, USER_VIEWS, run_sql
 from kb.store import cursor as cursor_of
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -88,7 +88,7 @@ def run_select(
     check_select(sql)
     if max_rows is not None and max_rows < 1:
         raise QueryError("the row cap must be at least 1")
-    def fetch() -> Rows:
+    def fetch(cursor: duckdb.DuckDBPyConnection) -> Rows:
         result = cursor.execute(sql, list(params or []))
         columns = [d[0] for d in result.description or []]
         if max_rows is None:
@@ -96,19 +96,7 @@ def run_select(
         rows = result.fetchmany(max_rows + 1)
         return Rows(columns, rows[:max_rows], len(rows) > max_rows)
 
-    with _cursor(con) as cursor, _deadline(cursor, timeout_s) as timer:
-        try:
-            return _interruptible(cursor, fetch)
-        except (duckdb.InterruptException, RuntimeError) as exc:
-            _raise_interrupt(exc, timer, timeout_s)
-        except duckdb.OutOfMemoryException:
-            raise QueryError(
-                "the query needed more memory than the knowledge base's SQL memory limit; narrow it "
-                "(filter, LIMIT, fewer joins) or raise the limit with `kb sql --memory-limit 8GB`"
-            ) from None
-        except duckdb.Error as exc:
-            raise QueryError(explain_error(exc, sql, con)) from None
-    raise AssertionError("unreachable")
+    return _guarded(con, timeout_s, fetch, lambda exc: explain_error(exc, sql, con))
 
 
 def _interruptible(cursor: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
@@ -154,69 +142,49 @@ def where_papers(con: duckdb.DuckDBPyConnection, where: str, timeout_s: float | 
         check_select(predicate)
     except QueryError:
         raise QueryError(f"--where must be one SQL predicate over papers, {example}; got {where!r}") from None
-    with _cursor(con) as cursor, _deadline(cursor, timeout_s) as timer:
-        try:
-            return _interruptible(cursor, lambda: cursor.execute(predicate).fetchnumpy()["paper_id"].tolist())
-        except (duckdb.InterruptException, RuntimeError) as exc:
-            _raise_interrupt(exc, timer, timeout_s, option="--where")
-        except duckdb.Error as exc:
-            raise QueryError(f"--where {where!r} failed: {explain_error(exc, 'papers', con)}") from None
+    return _guarded(con, timeout_s, lambda cursor: cursor.execute(predicate).fetchnumpy()["paper_id"].tolist(),
+                    lambda exc: f"--where {where!r} failed: {explain_error(exc, 'papers', con)}")
 
 
-class _Cursor:
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.cursor = cursor_of(con)
-
-    def __enter__(self) -> duckdb.DuckDBPyConnection:
-        return self.cursor
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self.cursor.close()
-        except duckdb.Error:  # still winding down an interrupted query; it closes when collected
-            pass
-
-
-def _cursor(con: duckdb.DuckDBPyConnection) -> _Cursor:
-    return _Cursor(con)
-
-
-class _Timer:
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, timeout_s: float | None) -> None:
-        self.fired = False
-        self._cursor = cursor
-        self._timer = threading.Timer(timeout_s, self._fire) if timeout_s else None
-
-    def _fire(self) -> None:
-        self.fired = True
-        self._cursor.interrupt()
-
-    def __enter__(self) -> _Timer:
-        if self._timer is not None:
-            self._timer.daemon = True
-            self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-
-
-def _deadline(cursor: duckdb.DuckDBPyConnection, timeout_s: float | None) -> _Timer:
+def _guarded(con: duckdb.DuckDBPyConnection, timeout_s: float | None,
+             work: Callable[[duckdb.DuckDBPyConnection], T], describe: Callable[[duckdb.Error], str]) -> T:
+    """`work(cursor)` on a fresh cursor, stopped at the time limit or by Ctrl-C; DuckDB errors become one `QueryError`."""
     if timeout_s is not None and timeout_s <= 0:
         raise QueryError("the time limit must be more than 0 seconds")
-    return _Timer(cursor, timeout_s)
+    cursor = cursor_of(con)
+    fired = threading.Event()
 
+    def stop() -> None:
+        fired.set()
+        cursor.interrupt()
 
-def _raise_interrupt(exc: BaseException, timer: _Timer, timeout_s: float | None, option: str = "--timeout") -> None:
-    if isinstance(exc, RuntimeError) and not isinstance(exc, duckdb.Error) and "interrupt" not in str(exc).lower():
-        raise exc
-    if timer.fired:
+    timer = threading.Timer(timeout_s, stop) if timeout_s else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        return _interruptible(cursor, lambda: work(cursor))
+    except duckdb.InterruptException:
+        if not fired.is_set():
+            raise KeyboardInterrupt from None  # stopped from outside: the CLI prints one line for it
         raise QueryError(
             f"the query ran past the {timeout_s:g} s time limit and was stopped; narrow it or raise the limit "
-            f"with `kb sql --timeout SECONDS`"
+            "with `kb sql --timeout SECONDS`"
         ) from None
-    raise KeyboardInterrupt from None  # Ctrl-C: the CLI prints one line for it
+    except duckdb.OutOfMemoryException:
+        raise QueryError(
+            "the query needed more memory than the knowledge base's SQL memory limit; narrow it "
+            "(filter, LIMIT, fewer joins) or raise the limit with `kb sql --memory-limit 8GB`"
+        ) from None
+    except duckdb.Error as exc:
+        raise QueryError(describe(exc)) from None
+    finally:
+        if timer is not None:
+            timer.cancel()
+        try:
+            cursor.close()
+        except duckdb.Error:  # still winding down an interrupted query; it closes when collected
+            pass
 
 
 def explain_error(exc: Exception, sql: str, con: duckdb.DuckDBPyConnection) -> str:
@@ -235,13 +203,13 @@ def describe_named_tables(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     names = [t for t in USER_TABLES + USER_VIEWS if t in words]
     if not names:
         return "Tables: " + ", ".join(USER_TABLES + USER_VIEWS)
-    with _cursor(con) as cursor:
-        rows = cursor.execute(
-            "SELECT table_name, string_agg(column_name, ', ' ORDER BY ordinal_position) "
-            "FROM information_schema.columns WHERE list_contains(?, table_name) AND table_catalog = current_database() "
-            "GROUP BY table_name ORDER BY table_name",
-            [names],
-        ).fetchall()
+    _, rows = run_sql(
+        con,
+        "SELECT table_name, string_agg(column_name, ', ' ORDER BY ordinal_position) "
+        "FROM information_schema.columns WHERE list_contains(?, table_name) AND table_catalog = current_database() "
+        "GROUP BY table_name ORDER BY table_name",
+        [names],
+    )
     return "Columns: " + "; ".join(f"{t}({c})" for t, c in rows)
 
 
