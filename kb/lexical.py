@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.rows import rows_mask
+from kb.rows import rows_mask, rows_of
 from kb.errors import NotFoundError
 from kb.lexical_merge import merge_postings
 from kb.npz import map_npz, write_npz
@@ -280,6 +280,26 @@ class LexicalIndex:
                 out[term] = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
         return out
 
+    def coverage(self, chunk_ids: Sequence[int], weights: dict[str, float], idf: dict[str, float]) -> np.ndarray:
+        """`kb.passage.coverage` of each chunk's indexed text (title included), read from the postings
+        instead of re-tokenizing the chunks: the share of the query's idf weight each chunk holds."""
+        ids = np.asarray(chunk_ids, dtype=np.int64)
+        own = [t for t, w in weights.items() if w >= 1.0]
+        top = max(idf.values(), default=1.0)
+        total = sum(idf.get(t, top) for t in own)
+        got = np.zeros(len(ids), dtype=np.float64)
+        if not total or not len(ids):
+            return got
+        rows, found = rows_of(self.chunk_ids, ids) if self._ids_ascending else _rows_by_lookup(self.chunk_ids, ids)
+        rows = np.where(found, rows, -1)
+        for term, w in weights.items():
+            key = term.encode()
+            t = int(np.searchsorted(self.vocab, key))
+            if t < len(self.vocab) and self.vocab[t] == key:
+                postings = self.rows[self.term_ptr[t]:self.term_ptr[t + 1]]
+                got += np.isin(rows, postings) * (w * idf.get(term, top))
+        return np.minimum(1.0, got / total)
+
     def search(self, query: str | dict[str, float], k: int,
                allowed: np.ndarray | Sequence[int] | None = None) -> list[tuple[int, float]]:
         """The `k` best chunks as (chunk_id, score), restricted to `allowed` before the cut.
@@ -418,3 +438,10 @@ def _weights(df: np.ndarray, term_ptr: np.ndarray, rows: np.ndarray, tfs: np.nda
         weights[s:e] = np.repeat(idf[t0:t1], df[t0:t1]) * tf * (K1 + 1) / norm
         t0 = t1
     return weights
+
+
+def _rows_by_lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, found) of each wanted key in unsorted `keys`: an index loaded from elsewhere."""
+    where = {int(k): i for i, k in enumerate(keys.tolist())}
+    rows = np.array([where.get(int(k), -1) for k in wanted], dtype=np.int64)
+    return rows, rows >= 0

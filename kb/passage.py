@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb.lexical import expand_query, tokenize
 
@@ -20,6 +20,8 @@ PASSAGE_COVERAGE_WEIGHT = 0.1
 # window covers clearly more of the query (a detail: numbers, hardware, datasets); the 应用领域 line
 # names a field, which answers almost nothing.
 SECTION_PRIOR = {"contribution": 0.03, "domain": -0.02}
+# Chunks of a paper whose shown window is measured: the rest trail by whole-chunk coverage.
+PASSAGE_SHORTLIST = 3
 # Logistic relevance, fitted on bench/queries.jsonl only (`bench/calibrate.py`): features are
 # the best chunk's cosine and the paper's coverage of the query's terms (idf-weighted, 0–1).
 CALIBRATION: dict[str, tuple[float, float, float]] = {
@@ -88,24 +90,42 @@ def why(title_cover: float, cover: float) -> str:
 
 @dataclass(frozen=True)
 class Passage:
-    """One chunk a paper could show, scored for how well it answers."""
+    """One chunk a paper could show, scored for how well it answers.
+
+    `cover` is the coverage of the chunk as the lexical index holds it (title and text), which is
+    what relevance reads; `shown_cover` the coverage of the window a snippet of it would show.
+    """
 
     chunk_id: int
     section: str
     text: str
     cosine: float | None
-    cover: float  # coverage of the whole chunk (for relevance)
-    shown_cover: float = 0.0  # coverage of the window a snippet shows (for choosing)
+    cover: float
+    shown_cover: float | None = None
 
-    @property
-    def score(self) -> float:
-        return (self.cosine or 0.0) + PASSAGE_COVERAGE_WEIGHT * self.shown_cover + SECTION_PRIOR.get(self.section, 0.0)
+    def score(self, shown: bool = True) -> float:
+        cover = self.shown_cover if shown and self.shown_cover is not None else self.cover
+        return (self.cosine or 0.0) + PASSAGE_COVERAGE_WEIGHT * cover + SECTION_PRIOR.get(self.section, 0.0)
 
 
-def best_passage(passages: Sequence[Passage]) -> Passage:
-    """The chunk that best answers: nearest in meaning plus most of the query's terms, so a
-    short generic line (title context and 应用领域) does not win by default; ties keep chunk order."""
-    return max(passages, key=lambda p: (p.score, -passages.index(p)))
+def best_passage(passages: Sequence[Passage], weights: Mapping[str, float], idf: Mapping[str, float]) -> Passage:
+    """The chunk that best answers: nearest in meaning plus most of the query's terms in the window
+    shown, so a short generic line (title context and 应用领域) does not win by default.
+
+    Windows are cut only for a shortlist (by whole-chunk coverage), since cutting one means
+    tokenizing it; ties keep chunk order.
+    """
+    order = {p.chunk_id: i for i, p in enumerate(passages)}
+    shortlist = sorted(passages, key=lambda p: (-p.score(False), order[p.chunk_id]))[:PASSAGE_SHORTLIST]
+    if weights:
+        shortlist = [replace(p, shown_cover=shown_coverage(p.text, weights, idf)) for p in shortlist]
+    return max(shortlist, key=lambda p: (p.score(), -order[p.chunk_id]))
+
+
+def shown_coverage(text: str, weights: Mapping[str, float], idf: Mapping[str, float]) -> float:
+    """Coverage of the query's terms by the part of `text` a snippet shows."""
+    shown = snippet(text, weights)[0] if len(text) > SNIPPET_CHARS else text
+    return coverage(text_tokens(shown), weights, idf)
 
 
 def text_tokens(text: str) -> set[str]:

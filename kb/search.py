@@ -32,9 +32,11 @@ _POOL_LOCK = threading.Lock()
 RRF_K = 60
 # How papers are ranked from the two chunk rankings (bench/search_alternatives.md):
 # `chunk` fuses chunks and groups them, `paper` fuses each mode's paper ranking,
-# `calibrated` orders papers by their calibrated relevance.
-FUSIONS = ("chunk", "paper", "calibrated")
+# `calibrated` orders papers by their calibrated relevance, `blend` by the chunk fusion's score
+# (as a share of the best paper's) plus BLEND_WEIGHT × the calibrated relevance.
+FUSIONS = ("chunk", "paper", "calibrated", "blend")
 DEFAULT_FUSION = "chunk"
+BLEND_WEIGHT = 0.5
 # The model reads 512 tokens; a longer query only costs tokenizer time.
 MAX_QUERY_CHARS = 2000
 
@@ -184,6 +186,7 @@ class Searcher:
         self._terms: terms.TermTable | None = None
         # What bench/bench_search.py varies: the fusion and the term sources (kb.terms.SOURCES).
         self.fusion = DEFAULT_FUSION
+        self.blend_weight = BLEND_WEIGHT
         self.sources: tuple[str, ...] = terms.SOURCES
 
     def _pool(self) -> ThreadPoolExecutor:
@@ -280,7 +283,7 @@ class Searcher:
             ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:top_k]
             picks = [(info[cid][0], cid, s) for cid, s in ranked]
             return self._results(query, mode, picks, weights, idf, vector, cosine, fixed=True)
-        if self.fusion == "chunk":
+        if self.fusion in ("chunk", "blend"):
             picks = best_per_paper(scores, paper_of)
         else:
             fused = fuse_rrf(paper_rankings(rankings, paper_of))
@@ -290,6 +293,10 @@ class Searcher:
             # Every candidate paper's relevance from what the two searches already measured.
             rel = self._paper_relevance(mode, picks, paper_of, weights, idf, cosine, dense_hits)
             picks.sort(key=lambda r: (-rel[r[0]], -r[2], r[0]))
+        elif self.fusion == "blend":
+            rel = self._paper_relevance(mode, picks, paper_of, weights, idf, cosine, dense_hits)
+            top = picks[0][2] or 1.0
+            picks.sort(key=lambda r: (-(r[2] / top + self.blend_weight * rel[r[0]]), r[0]))
         return self._results(query, mode, picks[:top_k], weights, idf, vector, cosine, only_section=filters.section)
 
     def _paper_relevance(self, mode: str, picks: list[tuple[str, int, float]], paper_of: dict[int, str],
@@ -306,12 +313,11 @@ class Searcher:
 
     def _coverage_by_paper(self, paper_of: dict[int, str], weights: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
         """Each candidate paper's best chunk coverage of the query terms, title included (the lexical index holds both)."""
-        texts = dict(self._query(
-            "SELECT chunk_id, embed_text FROM chunks WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [list(paper_of)]))
+        ids = list(paper_of)
         out: dict[str, float] = {}
-        for cid, text in texts.items():
+        for cid, cover in zip(ids, self.lexical.coverage(ids, weights, idf).tolist()):
             pid = paper_of[cid]
-            out[pid] = max(out.get(pid, 0.0), coverage(text_tokens(text), weights, idf))
+            out[pid] = max(out.get(pid, 0.0), cover)
         return out
 
     def terms(self, word: str | None, top_k: int = 30) -> list[dict[str, Any]]:
@@ -368,32 +374,25 @@ class Searcher:
         papers: dict[str, tuple] = {}
         passages: dict[str, list[Passage]] = {}
         by_chunk: dict[int, Passage] = {}
-        tokens: dict[int, set[str]] = {}
-        for cid, pid, section, text, blob, *paper in rows:
+        # Coverage of each chunk as the lexical index holds it (title + text), read from its postings.
+        covers = self.lexical.coverage([r[0] for r in rows], weights, idf).tolist() if weights else [0.0] * len(rows)
+        for (cid, pid, section, text, blob, *paper), cover in zip(rows, covers):
             papers[pid] = tuple(paper)
             cos = float(np.frombuffer(blob, dtype=np.float32) @ vector) if vector is not None else None
-            cover = shown = 0.0
-            if weights:
-                tokens[cid] = text_tokens(text)
-                cover = coverage(tokens[cid], weights, idf)
-                shown = coverage(text_tokens(snippet(text, weights)[0]), weights, idf) if len(text) > SNIPPET_CHARS else cover
-            p = Passage(cid, section, text, cos, cover, shown)
+            p = Passage(cid, section, text, cos, cover)
             passages.setdefault(pid, []).append(p)
             by_chunk[cid] = p
         hits = []
         for pid, cid, score in picks:
             title, day, domains, url = papers[pid]
-            chosen = by_chunk[cid] if fixed else best_passage(passages[pid])
+            chosen = by_chunk[cid] if fixed else best_passage(passages[pid], weights, idf)
             text, spans = snippet(chosen.text, weights) if weights else (plain_text(chosen.text)[:SNIPPET_CHARS], [])
             rel, reason = None, ""
             if mode in MODES:
                 mine = passages[pid] if not fixed else [chosen]
                 best_cos = max((cosine.get(p.chunk_id, p.cosine or 0.0) for p in mine), default=None) if vector is not None else None
-                title_tokens = text_tokens(title)
-                title_cover = coverage(title_tokens, weights, idf)
-                # As the lexical index sees a chunk: its title and its text together.
-                cover = max((coverage(title_tokens | tokens.get(p.chunk_id, set()), weights, idf) for p in mine), default=0.0)
-                rel, reason = relevance(mode, best_cos, cover), why(title_cover, cover)
+                cover = max((p.cover for p in mine), default=0.0)
+                rel, reason = relevance(mode, best_cos, cover), why(coverage(text_tokens(title), weights, idf), cover)
             hits.append(Hit(pid, title, day, list(domains), chosen.section, score, text, url, chosen.chunk_id, spans,
                             rel, reason, section_label(chosen.section, query) if mode in MODES else chosen.section))
         weak = mode in MODES and max((h.relevance or 0.0) for h in hits) < WEAK_RELEVANCE[mode]

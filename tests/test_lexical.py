@@ -384,3 +384,22 @@ def test_ingest_tokenizes_only_new_chunks(tmp_path: Path, monkeypatch: pytest.Mo
         con.close()
         assert len(calls) == len(index.chunk_ids)  # every chunk tokenized again
         assert_identical(LexicalIndex.load(layout.lexical_file(gen + 1)), full)
+
+
+def test_coverage_from_postings_equals_coverage_of_the_tokenized_text() -> None:
+    # Search reads each candidate chunk's term coverage from the postings instead of tokenizing it
+    # again; both must give the same share for every chunk and query, shuffled ids included.
+    from kb.passage import coverage
+
+    papers = [p for f in sorted(DATA.glob("*.md")) for p in parse_report(f.read_text(encoding="utf-8")).papers]
+    chunks = [c for p in papers for c in chunk_paper(p)]
+    index = LexicalIndex.build([c.chunk_id for c in chunks], [c.embed_text for c in chunks])
+    rng = np.random.default_rng(3)
+    picked = [chunks[i] for i in rng.permutation(len(chunks))[:60]]
+    for query in QUERIES:
+        weights = expand_query(query)
+        idf = index.idf(list(weights))
+        got = index.coverage([c.chunk_id for c in picked], weights, idf)
+        want = [coverage(set(tokenize(c.embed_text)), weights, idf) for c in picked]
+        assert np.allclose(got, want), query
+    assert index.coverage([123], expand_query("RTX 4090"), {}).tolist() == [0.0]  # an id the index lacks
