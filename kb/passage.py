@@ -20,8 +20,6 @@ PASSAGE_COVERAGE_WEIGHT = 0.1
 # window covers clearly more of the query (a detail: numbers, hardware, datasets); the 应用领域 line
 # names a field, which answers almost nothing.
 SECTION_PRIOR = {"contribution": 0.03, "domain": -0.02}
-# Chunks of a paper whose shown window is measured: the rest trail by whole-chunk coverage.
-PASSAGE_SHORTLIST = 3
 # Logistic relevance, fitted on bench/queries.jsonl only (`bench/calibrate.py`): features are
 # the best chunk's cosine and the paper's coverage of the query's terms (idf-weighted, 0–1).
 CALIBRATION: dict[str, tuple[float, float, float]] = {
@@ -112,14 +110,21 @@ def best_passage(passages: Sequence[Passage], weights: Mapping[str, float], idf:
     """The chunk that best answers: nearest in meaning plus most of the query's terms in the window
     shown, so a short generic line (title context and 应用领域) does not win by default.
 
-    Windows are cut only for a shortlist (by whole-chunk coverage), since cutting one means
-    tokenizing it; ties keep chunk order.
+    Cutting a window means tokenizing it, so chunks are tried best whole-chunk score first and the
+    search stops once no later chunk can win: a window never covers more than its whole chunk
+    (title included), so the whole-chunk score bounds the shown one. Ties keep chunk order.
     """
     order = {p.chunk_id: i for i, p in enumerate(passages)}
-    shortlist = sorted(passages, key=lambda p: (-p.score(False), order[p.chunk_id]))[:PASSAGE_SHORTLIST]
-    if weights:
-        shortlist = [replace(p, shown_cover=shown_coverage(p.text, weights, idf)) for p in shortlist]
-    return max(shortlist, key=lambda p: (p.score(), -order[p.chunk_id]))
+    best: Passage | None = None
+    for p in sorted(passages, key=lambda p: (-p.score(False), order[p.chunk_id])):
+        if best is not None and p.score(False) < best.score():
+            break
+        if weights:
+            p = replace(p, shown_cover=shown_coverage(p.text, weights, idf))
+        if best is None or (p.score(), -order[p.chunk_id]) > (best.score(), -order[best.chunk_id]):
+            best = p
+    assert best is not None, "a paper has at least one chunk"
+    return best
 
 
 def shown_coverage(text: str, weights: Mapping[str, float], idf: Mapping[str, float]) -> float:
