@@ -76,6 +76,8 @@ def hits_view(results: Any, *, similar: bool = False) -> RenderableType:
         ]
         if not similar and hit.text:
             body = _t(hit.text)
+            # A number at a line end ("11 倍") wraps whole or folds; never cut to an ellipsis.
+            body.overflow = "fold"
             for start, end in getattr(hit, "highlights", []):
                 body.stylize("bold yellow", start, end)
             parts.append(body)

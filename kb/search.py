@@ -22,7 +22,7 @@ from kb.errors import QueryError
 from kb.lexical import LexicalIndex
 from kb.parse import SECTION_KEYS
 from kb.passage import (SNIPPET_CHARS, WEAK_RELEVANCE, Passage, best_passage, coverage, highlight_spans,  # noqa: F401
-                        plain_text, relevance, section_label, snippet, text_tokens, why)
+                        plain_text, relevance, section_label, section_prior, snippet, text_tokens, why)
 from kb.user_sql import where_papers
 from kb.vectors import index_ids
 from kb.vectors import search as dense_search
@@ -35,7 +35,7 @@ RRF_K = 60
 # `calibrated` orders papers by their calibrated relevance, `blend` by the chunk fusion's score
 # (as a share of the best paper's) plus BLEND_WEIGHT × the calibrated relevance.
 FUSIONS = ("chunk", "paper", "calibrated", "blend")
-DEFAULT_FUSION = "chunk"
+DEFAULT_FUSION = "blend"
 BLEND_WEIGHT = 0.5
 # The model reads 512 tokens; a longer query only costs tokenizer time.
 MAX_QUERY_CHARS = 2000
@@ -383,9 +383,10 @@ class Searcher:
             passages.setdefault(pid, []).append(p)
             by_chunk[cid] = p
         hits = []
+        prior = section_prior(query)
         for pid, cid, score in picks:
             title, day, domains, url = papers[pid]
-            chosen = by_chunk[cid] if fixed else best_passage(passages[pid], weights, idf)
+            chosen = by_chunk[cid] if fixed else best_passage(passages[pid], weights, idf, prior)
             text, spans = snippet(chosen.text, weights) if weights else (plain_text(chosen.text)[:SNIPPET_CHARS], [])
             rel, reason = None, ""
             if mode in MODES:

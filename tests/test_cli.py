@@ -448,3 +448,10 @@ def test_ingest_reports_each_file_as_it_is_read(tmp_path: Path, hash_embedder) -
     assert files == [(1, 2, "2026-03-01.md"), (2, 2, "2026-03-02.md")]
     again = kb.ingest([tmp_path])
     assert (again.files_unchanged, again.papers_unchanged) == (2, 2)
+
+
+def test_a_number_at_a_line_end_is_never_cut_to_an_ellipsis(sample_kb_dir) -> None:
+    # Rich cut "11 倍" to "1…" where the number met the 80-column edge.
+    out = run("--kb", str(sample_kb_dir), "ask", "how many times less memory does KV cache quantization for video need",
+                 "-k", "1").stdout
+    assert "11" in out.replace("\n", "") and "1…" not in out

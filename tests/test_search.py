@@ -157,6 +157,24 @@ def test_the_shown_passage_is_the_one_that_answers(sample_kb: KnowledgeBase) -> 
     assert sample_kb.ask("视频生成中的KV缓存量化", top_k=1)[0].label == "核心贡献"
 
 
+def test_a_question_after_a_quantity_shows_the_results_section(sample_kb: KnowledgeBase) -> None:
+    # The same paper answers both; "how many times" asks for the figure, which 实验效果 states.
+    about = sample_kb.ask("KV cache quantization for video", top_k=1)[0]
+    figure = sample_kb.ask("how many times less memory does KV cache quantization for video need", top_k=1)[0]
+    assert about.paper_id == figure.paper_id == QUANT_VIDEOGEN
+    assert (about.section, figure.section) == ("contribution", "results")
+    assert "11" in figure.text and figure.label == "results"
+    assert sample_kb.ask("视频生成的KV缓存量化能省多少显存", top_k=1)[0].label == "实验效果"
+
+
+def test_section_prior_moves_with_what_the_question_asks() -> None:
+    from kb.passage import SECTION_PRIOR, section_prior
+
+    assert section_prior("KV cache quantization") == SECTION_PRIOR
+    assert section_prior("by how much does accuracy improve")["results"] > section_prior("accuracy").get("results", 0.0)
+    assert section_prior("需要几张显卡部署")["usage"] > SECTION_PRIOR.get("usage", 0.0)
+
+
 def test_relevance_is_calibrated_and_says_why(sample_kb: KnowledgeBase) -> None:
     good = sample_kb.ask("KV cache quantization for video", top_k=3)
     assert not good.weak and good[0].relevance > 0.9 and good[0].why == "title"
