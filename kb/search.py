@@ -60,9 +60,9 @@ class Filters:
 class Hit:
     """One answer: a paper (or a chunk with `--chunks`) and the passage that best answers the query.
 
-    `score` is the ranking score (fused rank for `ask`, cosine for `similar`); `relevance` is a
-    calibrated 0–1 chance that the paper answers, and `why` says what matched: `title`,
-    `keywords` or `meaning`. `label` names the section in the query's language.
+    `score` is the ranking score (for `ask` the fused rank as a share of the best plus weighted
+    relevance; cosine for `similar`); `relevance` is a calibrated 0–1 chance that the paper
+    answers, and `why` says what matched: `title`, `keywords` or `meaning`. `label` names the section in the query's language.
     """
 
     paper_id: str
@@ -103,7 +103,7 @@ class Results:
     mode: str
     hits: list[Hit]
     weak: bool = False
-    score_kind: str = "rrf"
+    score_kind: str = "rrf"  # "rrf" (fused rank; with the blend fusion, plus relevance) or "cosine" (`similar`)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -255,13 +255,14 @@ class Searcher:
             raise QueryError("--top-k must be at least 1")
         if mode != "lexical":
             self._dense_index()  # a damaged vector file: say so before any work
-        # The query embedding is most of a warm query's time and runs outside the GIL, so the
-        # filter, the term expansion and the lexical search go on beside it.
-        qvec = self._pool().submit(self.embedder.embed_query, query[:MAX_QUERY_CHARS]) if mode != "lexical" else None
+        # The term expansion comes first (under a millisecond): the dense model reads the query with
+        # the translations of its terms. The embedding is most of a warm query's time and runs
+        # outside the GIL, so the filter and the lexical search go on beside it.
+        text = query[:MAX_QUERY_CHARS]
+        expansion = terms.expand(text, self._query, self.sources, self.lexical.doc_share, table=self._term_table())
+        qvec = self._pool().submit(self.embedder.embed_query, terms.dense_text(text, expansion)) if mode != "lexical" else None
         try:
             allowed = self.candidates(filters)
-            expansion = terms.expand(query[:MAX_QUERY_CHARS], self._query, self.sources, self.lexical.doc_share,
-                                     table=self._term_table())
         finally:
             if qvec is not None and not qvec.done():
                 qvec.exception()  # wait, so a failed filter never leaves the model busy
@@ -296,7 +297,8 @@ class Searcher:
         elif self.fusion == "blend":
             rel = self._paper_relevance(mode, picks, paper_of, weights, idf, cosine, dense_hits)
             top = picks[0][2] or 1.0
-            picks.sort(key=lambda r: (-(r[2] / top + self.blend_weight * rel[r[0]]), r[0]))
+            picks = sorted(((pid, cid, sc / top + self.blend_weight * rel[pid]) for pid, cid, sc in picks),
+                           key=lambda r: (-r[2], r[0]))
         return self._results(query, mode, picks[:top_k], weights, idf, vector, cosine, only_section=filters.section)
 
     def _paper_relevance(self, mode: str, picks: list[tuple[str, int, float]], paper_of: dict[int, str],

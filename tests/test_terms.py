@@ -87,3 +87,14 @@ def test_eval_reads_headers_grades_and_dates(tmp_path: Path) -> None:
     # Graded: the grade-2 paper first is ideal; the grade-1 paper first is not.
     assert ndcg_at(["a", "b"], q.relevant, 10, {"a": 2.0, "b": 1.0}) == pytest.approx(1.0)
     assert ndcg_at(["b", "a"], q.relevant, 10, {"a": 2.0, "b": 1.0}) < 1.0
+
+
+def test_the_dense_model_reads_the_query_with_its_translations(sample_kb: KnowledgeBase) -> None:
+    searcher = sample_kb._search()
+    expansion = terms.expand("mixture of experts", searcher._query, terms.SOURCES, searcher.lexical.doc_share,
+                             table=searcher._term_table())
+    text = terms.dense_text("mixture of experts", expansion)
+    assert text.startswith("mixture of experts （") and "专家" in text
+    # One paper's coinage (weight 0.3) stays out: only shared pairs and dictionary glosses go in.
+    assert all(a["expansion"] in text for a in expansion.added if a["weight"] >= terms.DENSE_TRANSLATION_MIN)
+    assert terms.dense_text("zzqx", terms.expand("zzqx", None)) == "zzqx"
