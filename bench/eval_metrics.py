@@ -2,6 +2,7 @@
 
     python bench/eval_metrics.py [-v]                       # in-sample: the seed papers in data/
     python bench/eval_metrics.py --heldout [-v]             # held-out: tests/gold/heldout/
+    python bench/eval_metrics.py --dev [-v]                 # tunable dev set: tests/gold/dev/
 
 Gold files are JSONL; a first line `{"_header": …}` says how they were labelled (paper ids it names
 are papers labelled with no figures). Rules: tests/gold/LABELLING.md.
@@ -10,7 +11,7 @@ Figures (`metrics_roles.jsonl` / `heldout/metrics.jsonl`): predictions and gold 
 one-to-one within a paper, preferring pairs that agree on everything. A row is **correct** only
 when paper, value, role and (where gold names one) canonical benchmark agree; precision and
 recall count correct rows. Role accuracy is over value-matched pairs; benchmark accuracy over
-value-matched pairs whose gold row names a benchmark (a gold list "A, B" accepts either).
+value-matched pairs whose gold row names a benchmark (a gold list "A, B", "A、B" or "A / B" accepts either).
 Domain tags (`domains.jsonl`): micro-averaged precision, recall and F1 over (paper, tag) pairs.
 Code status (`heldout/code_status.jsonl`, where present): share of papers with the gold status.
 """
@@ -36,6 +37,8 @@ from kb.extract import Metric, extract_facts, extract_metrics  # noqa: E402
 from kb.parse import Paper, parse_report  # noqa: E402
 
 _ID_RE = re.compile(r"\b\d{4}\.\d{4,5}\b")
+# How a gold row lists several benchmarks: "A, B", "A、B", "A / B" (a slash inside a name, CNN/DailyMail, stays).
+_GOLD_LIST_RE = re.compile(r"\s*[,，;|、]\s*|\s+/\s+")
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def same_benchmark(gold: str | None, pred: str | None) -> bool:
     """True when gold names no benchmark, or the prediction's canonical name is one of gold's."""
     if not gold:
         return True
-    return bool(pred) and canonical(pred) in {canonical(g) for g in re.split(r"\s*[,，;|]\s*", gold) if g}
+    return bool(pred) and canonical(pred) in {canonical(g) for g in _GOLD_LIST_RE.split(gold) if g}
 
 
 def score(gold: dict[str, list[dict]], predictions: dict[str, list[Metric]]) -> Score:
@@ -185,7 +188,7 @@ def score_code(gold_path: Path, papers: dict[str, Paper]) -> tuple[float, int, d
     wrong = {}
     for row in rows:
         got = extract_facts(papers[row["paper_id"]]).code_status
-        if got != row["code_status"]:
+        if got != row["code_status"].replace("_", " "):  # gold files write "not_stated" or "not stated"
             wrong[row["paper_id"]] = (row["code_status"], got)
     return (1 - len(wrong) / len(rows) if rows else 1.0), len(rows), wrong
 
@@ -202,16 +205,21 @@ def evaluate(data: Path = ROOT / "data", gold_path: Path = ROOT / "tests" / "gol
 def main(argv: list[str] | None = None) -> int:
     """Print the scores; `--verbose` adds per-paper misses, false positives and disagreements."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--heldout", action="store_true", help="score the held-out set in tests/gold/heldout/")
+    sets = ap.add_mutually_exclusive_group()
+    sets.add_argument("--heldout", action="store_const", const="heldout", dest="gold_set",
+                      help="score the held-out set in tests/gold/heldout/")
+    sets.add_argument("--dev", action="store_const", const="dev", dest="gold_set",
+                      help="score the tunable dev set in tests/gold/dev/")
     ap.add_argument("--data", type=Path, help="report file or folder (default: data/, or the held-out report)")
     ap.add_argument("--gold", type=Path, help="figures gold file")
     ap.add_argument("--domains", type=Path, help="domain tags gold file")
     ap.add_argument("--code", type=Path, help="code status gold file")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
-    base = ROOT / "tests" / "gold" / ("heldout" if args.heldout else "")
-    data = args.data or (base if args.heldout else ROOT / "data")
-    gold_path = args.gold or base / ("metrics.jsonl" if args.heldout else "metrics_roles.jsonl")
+    # A named gold set (held-out, dev) is a folder holding its own report and gold files.
+    base = ROOT / "tests" / "gold" / (args.gold_set or "")
+    data = args.data or (base if args.gold_set else ROOT / "data")
+    gold_path = args.gold or base / ("metrics.jsonl" if args.gold_set else "metrics_roles.jsonl")
     domains = args.domains or base / "domains.jsonl"
     code = args.code or base / "code_status.jsonl"
     papers = load_papers(data)

@@ -111,7 +111,9 @@ def benchmark_for(before: str, after: str, context: tuple[str, ...], near: list[
     else in earlier sentences or labels of its bullet. A name the registry knows, or one that says
     it is a benchmark (…Bench, …QA), beats a plain word the patterns took ("在 Ruby 语言上")."""
     found = _bench_candidate(before) or _bench_candidate(after)
-    if found and (benchmarks.is_known(found) or _BENCHMARK_LIKE_RE.search(found)):
+    # A registry name written after the pattern's ("在 GSM8K 上…，HumanEval 提升 3.7") is the nearer one.
+    later = bool(near) and found is not None and before.rfind(near[-1][3]) > before.rfind(found)
+    if found and not later and (benchmarks.is_known(found) or _BENCHMARK_LIKE_RE.search(found)):
         return found
     if near or after_spot:
         return (near or after_spot)[-1][3]
@@ -159,3 +161,19 @@ def _is_benchmark_name(name: str) -> bool:
     if _NOT_BENCHMARK_RE.fullmatch(name):
         return False
     return not _MODEL_RE.search(name) and not _HARDWARE_RE.search(name)
+
+
+_TITLE_BENCHMARK_RE = re.compile(r"\bbenchmark", re.I)
+_INTRODUCED_RE = "(?:构建|提出|推出|发布|引入|建立|创建|introduce|present|propose)"
+
+
+def own_benchmark(title: str, contribution: str, own: tuple[str, ...]) -> str | None:
+    """The benchmark a paper introduces, when its title names one ("HourVQA: A Benchmark for …",
+    "ResearchGym: Evaluating …" with "提出了 ResearchGym，…基准"): the default for its figures."""
+    for name in own:
+        if not _is_benchmark_name(name) and not _BENCHMARK_WORD_RE.search(name):
+            continue
+        said = re.search(rf"{_INTRODUCED_RE}[^。；]{{0,20}}?{re.escape(name)}[^。；]{{0,40}}?(?:{_ANCHOR_RE.pattern})", contribution, re.I)
+        if said or _TITLE_BENCHMARK_RE.search(title):
+            return name
+    return None

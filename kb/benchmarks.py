@@ -58,7 +58,11 @@ def registry() -> Registry:
 
 
 def _trie_pattern(node: dict[str, Any]) -> str:
-    branches = [atom + _trie_pattern(child) for atom, child in sorted(node.items()) if atom]
+    # A case-folded atom ([gG], from a long name such as GPQA-Diamond) is tried before a literal one
+    # (G, from a short all-caps name such as GPQA) that matches the same letter: the regex takes the
+    # first branch that succeeds, and the long name's branch falls back to the short one.
+    branches = [atom + _trie_pattern(child) for atom, child in sorted(node.items(), key=lambda kv: (kv[0][:1] != "[", kv[0]))
+                if atom]
     if not branches:
         return ""
     body = "(?:" + "|".join(branches) + ")"

@@ -23,28 +23,34 @@ DOMAIN_TAGS: tuple[str, ...] = (
 
 # Words (regexes over lower-cased text; `\b` is an ASCII word boundary) that are evidence for a tag.
 _EVIDENCE: dict[str, str] = {
-    "llm": r"(?<!多模态)(?<!多模态 )(?<!视觉)大语言模型|语言模型|\bllms?\b|language models?|思维链|chain-of-thought|\bdllms?\b",
-    "multimodal": r"多模态|跨模态|全模态|multi-?modal|\bvlms?\b|\bvlas?\b|\bmllms?\b|视觉-?语言|vision-?language|图文|\bomni"
+    # Vision-language and multimodal LLMs are `multimodal`, not text LLMs: "Vision-Language Models" is no evidence.
+    "llm": r"(?<!多模态)(?<!多模态 )(?<!视觉)(?<!视觉-)(?<!视觉 )(?<!多模态大)(?:大)?语言模型|(?<!modal )(?<!omni-)(?<!多模态)\bllms?\b"
+           r"|(?<!vision-)(?<!vision )(?<!visual )(?<!visual-)(?<!modal )(?<!modal large )language models?|思维链|chain-of-thought|\bdllms?\b",
+    # 多模态特性/分布 of an action distribution is a statistical property, not several modalities.
+    "multimodal": r"多模态(?!特性|分布|性(?!能))|跨模态|全模态|multi-?modal|\bvlms?\b|\bvlas?\b|\bmllms?\b|视觉-?语言|vision-?language|图文|\bomni(?:-?modal)?\b"
                   r"|视听|audio-?video|unified (?:multimodal )?models?",
     "vision": r"(?<!视频)图像|影像|image(?!-to-3d)|(?<!-)\bvisual recognition|计算机视觉(?=[^-–—]*(?:图像|分割|检测|分类))|文生图|text-to-image",
     "video": r"视频|\bvideos?\b|世界模型|world models?",
     "3d": r"三维|\b3d\b|3dgs|高斯泼溅|gaussian splatting|场景几何|几何感知|geometry-aware|相机|\bmesh|点云|point cloud|蒙皮|骨架|rigging|重建|reconstruction",
     "robotics": r"机器人|具身|\brobot|embodied|人形|humanoid|机械臂|manipulation|\bvla\b|动作(?:分块|序列|轨迹)|action chunk|policies|策略生成的动作",
-    "agents": r"智能体|\bagents?\b|\bagentic\b|代理|多代理",
+    # An embodied or navigation agent is robotics; a 代理模型 is a proxy model.
+    "agents": r"(?<!导航)(?<!具身)智能体|(?<!embodied )(?<!navigation )\bagents?\b|\bagentic\b|代理(?!模型|任务|指标|变量|损失)",
     "rl": r"强化学习|reinforcement|\brl\b|\brlhf\b|\brlvr\b|\bmarl\b|\bgrpo\b|\bppo\b|\bdpo\b|偏好优化|preference optimization"
           r"|策略优化|policy optimization",
     "code": r"代码(?:生成|大模型|补全|修复|文档|模型)|软件工程|编程|\bcoding\b|code generation|code llms?|software engineering|\bcoder\b|\bswe\b",
     "medical": r"医疗|医学|临床|放射|病理|医生|\bmedical|\bclinical|health|radiolog",
     "science": r"(?<!社会)(?<!计算社会)科学(?:文献|发现|研究|计算)|for science|ai4science|物理学|physics|(?<!强)化学|生物|材料科学|天文|蛋白质|分子|protein|scientific",
-    "audio": r"语音|音频|音乐|声音|\baudio\b|\bspeech\b|\bmusic\b|\basr\b|\btts\b",
-    "efficiency": r"量化|quantiz|压缩(?!.{0,6}(?:基准|评估|测试集))|compression|剪枝|pruning|稀疏注意力|sparse attention|kv.?cache|kv 缓存"
+    "audio": r"语音|音频|音乐|声音|\baudio\b|\bspeech\b|\bmusic\b|(?<!成功率（)(?<!成功率\()(?<!success rate \()\basr\b|\btts\b",
+    # 量化了/量化分析 is "quantified", not quantization; a benchmark compressed (测试集压缩) is not model efficiency.
+    "efficiency": r"量化(?!了|分析|评估|研究|衡量|地)|quantiz|(?<!测试集)(?<!数据集)(?<!基准)压缩(?!.{0,6}(?:基准|评估|测试集))|compression|剪枝|pruning|稀疏注意力|sparse attention|kv.?cache|kv 缓存"
                   r"|推理加速|加速|speed-?up|显存|内存|(?<!不增加)(?<!无需额外)(?:计算|部署|训练|推理|token ?)(?:成本|开销)"
                   r"|降低[^，。]{0,8}(?:成本|开销|延迟)|高效训练|efficient|(?:采样|推理|训练数据|数据)效率|data efficiency|单张\s*gpu|single gpu|蒸馏",
-    "evaluation": r"评估|评测|基准|benchmark|测评|evaluat|诊断|diagnos|量化了|性能预测",
+    # A score "在…基准上" is measured on a benchmark; a paper about evaluation builds or studies one.
+    "evaluation": r"评估|评测|基准(?![^，。；]{0,12}?上)|benchmark|测评|evaluat|诊断|diagnos|量化了|性能预测",
     "theory": r"理论|可解释|\btheor|interpretab|扩展定律|scaling laws?|假说|hypothesis",
     "generation": r"(?:图像|图片|视频|3d|三维|内容|音频|音乐|语音|文本|资产|结构|场景|蛋白质|骨架|序列)\s*生成|生成式|生成模型|生成任务"
-                  r"|(?<!augmented )(?<!code )generation|generative|\baigc\b|扩散|\bdiffusion\b|文生图|text-to-",
-    "retrieval": r"检索|\brag\b|retrieval|搜索|\bsearch\b|推荐|recommend|信息获取|information seeking|召回",
+                  r"|语音合成|speech synthesis|(?:图像|视频)编辑|image editing|(?<!augmented )(?<!code )generation|generative|\baigc\b|扩散(?![^，。]{0,6}策略)|\bdiffusion\b(?! polic)|文生图|text-to-",
+    "retrieval": r"检索|\brag\b|retrieval|搜索(?!最优|最佳|空间)|\bsearch\b|推荐|recommend|信息获取|information seeking|召回",
     "ecommerce": r"电商|电子商务|e-?commerce|零售|商品",
     "safety": r"安全|越狱|jailbreak|隐私|privacy|漏洞|操控|manipulat(?:e|ion) (?:the )?model|\bsafety\b|有害|harmful"
               r"|(?:价值|偏好|人类|临床|医生|healthcare)\s*(?:对齐|alignment)|alignment from",

@@ -1,10 +1,6 @@
 """Reported figures in a paper's results (and contribution) text → `Metric` rows. Pure.
 
-Rule-based. Every number is a candidate; it becomes a figure unless it is part of a
-name (GPT-5.2, RTX 4090, Qwen2.5-7B, v4.0, pass@1, 20-Entropy), a year or date, an
-arXiv id, a count (5 个基准, 700 帧), a model size or context length (8B, 32k), a
-hardware capacity (A100（80GB）), a setting (N=4, 1:11, 75°) or a bare integer with
-nothing that marks it as a score. Benchmark, metric, direction, baseline and
+Rule-based. The numbers that are figures come from `kb.numbers`. Benchmark, metric, direction, baseline and
 comparison come from the words around the figure, the bullet's bold label and the
 labels of the bullets it is nested in (sentences: `kb.sentences`; benchmark and metric
 names: `kb.benchmark_names`, `kb.metric_names`).
@@ -14,17 +10,23 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb import benchmarks, roles
-from kb.benchmark_names import benchmark_for, registry_spots
+from kb.benchmark_names import benchmark_for, own_benchmark, registry_spots
 from kb.metric_names import metric_mentions
+from kb.numbers import FROM_RE, WINDOW, Figure, before_of, find_figures
 from kb.parse import Paper
+from kb.respective import respective_benchmarks
 from kb.sentences import Sentence, bullet_sentences
 
 # Sections whose figures are extracted, in this order.
-METRIC_SECTIONS: tuple[str, ...] = ("results", "contribution", "innovations")
+METRIC_SECTIONS: tuple[str, ...] = ("results", "contribution", "innovations", "usage")
 _DIRECTIONS = {"improve": "increase", "reduce": "decrease"}
+_INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
+_COST_METRICS = {"latency", "memory", "time", "cost", "speedup", "throughput", "FPS", "parameters", "compression"}
+_COST_UNITS = {"s", "ms", "min", "h", "GB", "MB", "TB", "FPS", "x", "K", "token"}
+_TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
 
@@ -59,49 +61,11 @@ class Metric:
     benchmark_raw: str | None = None
 
 
-# Characters each side of a figure that its cues are read from. Cues sit within a clause or two
-# (figures start at most ~150 characters into a sentence); the cap keeps extraction linear in the
-# text's size even for a sentence that never ends.
-_WINDOW = 300
-
-
-def _before(text: str, pos: int) -> str:
-    return text[max(0, pos - _WINDOW):pos]
-
-
-@dataclass(frozen=True)
-class _Figure:
-    start: int
-    end: int
-    value: float
-    unit: str | None
-    raw_unit: str | None = None
-    low: float | None = None  # the lower end of a range (98% 至 133%)
-
-
-_NUM_RE = re.compile(r"(?<![\d.,])(?P<sign>[+＋]|(?<![\w\d)])[-−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-_UNIT_RE = re.compile(
-    r"\s*(?P<unit>%|％|个百分点|百分点|个点|pp(?![A-Za-z])|倍|[x×](?![A-Za-z])|ms(?![A-Za-z])|毫秒|秒|s(?![A-Za-z])"
-    r"|分钟|min(?![A-Za-z])|小时|h(?![A-Za-z])|GB|MB|TB|FPS|fps|tokens?(?![A-Za-z])|分(?![类布析子钟辨别配支组数之]))"
-)
-_UNITS = {
-    "%": "%", "％": "%", "个百分点": "pp", "百分点": "pp", "个点": "pp", "pp": "pp", "倍": "x", "x": "x", "×": "x",
-    "ms": "ms", "毫秒": "ms", "秒": "s", "s": "s", "分钟": "min", "min": "min", "小时": "h", "h": "h",
-    "GB": "GB", "MB": "MB", "TB": "TB", "FPS": "FPS", "fps": "FPS", "token": "token", "tokens": "token", "分": None,
-}
-_RANGE_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*(?=\d)")
-# Classifiers that make a bare number a count: 5 个基准, 700 帧, 3-4 轮, 120 万张, 204 对.
-_COUNT_RE = re.compile(
-    r"\s*(?:多|余)?\s*(?:万|亿|千|百|个(?!百分点|点)|次|例|帧|轮|种|项|类|篇|条|张|对|名|位|层|步|维|卡|块|台|份|组|款|家"
-    r"|年|月|日|天|周|句|行|题|道|段|页|部|根|只|件|颗|像素|阶段|人)"
-)
-# Words right before a number (with one space) that make it a measurement, not a version.
-_LEAD_WORDS = {"vs", "to", "from", "of", "by", "at", "and", "is", "was", "were", "with", "than", "reaches", "achieves",
-               "about", "score", "accuracy", "psnr", "ssim", "lpips", "fid", "fvd", "fpsd", "auv", "lce", "miou", "auc",
-               "bleu", "f1", "em", "sr", "lr", "ppl", "perplexity", "latency", "speedup", "throughput", "wer", "cer"}
-_SCORE_CUE_RE = re.compile(r"(?:为|是|达到?|得分|分数|评分|score[sd]?|[：:])\s*$", re.I)
-_FROM_RE = re.compile(r"(?:从|由|from\s)[^，,；;。]*$", re.I)
-_TO_GAP_RE = re.compile(r"^\s*(?:[^\d，,；;。]{0,6}?)(?:至|到|为|→|->|to)\s*(?:了\s*)?$", re.I)
+# What joins the two figures of "从 0.3142（OSEDiff）降至约 0.2873": an optional note, a verb, 至/到.
+_TO_GAP_RE = re.compile(
+    r"^\s*(?:[（(][^（()）\d]{1,30}[）)])?\s*(?:[^\d，,；;。]{0,6}?)(?:至|到|为|→|->|to)\s*(?:了|约|近|大约|仅|只有)?\s*$", re.I)
+# "高于 Wan2.1（84.7）与 HunyuanVideo（83.2）": the next system of a list of compared figures.
+_NEXT_COMPARED_RE = re.compile(r"^\s*[）)]\s*(?:与|和|、|及|以及|,|，)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*[（(]\s*$")
 _VS_GAP_RE = re.compile(r"^\s*(?:vs\.?|VS|versus|对比|对|[（(]\s*(?:基线|baseline|原始|原|此前|之前)[^\d，,；;。]{0,6}?)\s*$", re.I)
 _QUALIFIER_RE = re.compile(r"(?:约|超过|高达|仅|近|接近|最高|逾|不到|少于|小于|大于|多于|达|了|<|>|≈|~|≤|≥|＜|＞|\s)+$")
 _IMPROVE_RE = re.compile(r"↑|提升|提高|增加|增长|超越|超过|优于|上升|改善|加速|提速|加快|更快|领先|高出|faster|improv|gain|outperform|boost|increase", re.I)
@@ -120,46 +84,37 @@ _CLAUSE_END_RE = re.compile(r"[，,；;。]")  # the end of the clause after a f
 _CLAUSE_START_RE = re.compile(r"[，,；;]")  # the start of the clause before a figure
 _PHRASE_START_RE = re.compile(r"[，,；;（(]")  # the start of the phrase before a figure
 _PHRASE_END_RE = re.compile(r"[，,；;。（(]")  # the end of the phrase after a figure
-_DIGIT_RE = re.compile(r"\d")
-_UPPER_RE = re.compile(r"\d+(?:\.\d+)?")
-_NAME_AFTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]|-[A-Za-z]|°|:\d")
-_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9+\-_.]*)[ ]$")
-_SCORE_LIKE_RE = re.compile(r"0\.\d{2,}|\d{2,}\.\d+")
-_SETTING_BEFORE_RE = re.compile(r"[A-Za-z]\s*[=＝]\s*$|第\s*$")
-_ARXIV_ID_RE = re.compile(r"\d{4}\.\d{4,5}")
-_DATE_RE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b")
-_MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM)(?!占用)")
-_MEMORY_BEFORE_RE = re.compile(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$")
-_LENGTH_BEFORE_RE = re.compile(r"长达\s*$")
-_CONTEXT_WORD_RE = re.compile(r"长度|上下文|最长|窗口|context|length|chunk", re.I)
-_YEAR_RE = re.compile(r"(?:19|20)\d\d")
-_OPEN_PAREN_BEFORE_RE = re.compile(r"[（(]\s*$")
-_ENUMERATION_RE = re.compile(r"\d[）)]")
-_PAREN_OR_VS_BEFORE_RE = re.compile(r"[（(]\s*$|vs\.?\s*$")
 
 
 def extract_metrics(paper: Paper) -> list[Metric]:
     """Every figure reported in the results, contribution and innovations sections, each occurrence once."""
     rows: list[Metric] = []
+    own = own_names(paper.title)
     for key in METRIC_SECTIONS:
         section = paper.section(key)
         if section is None:
             continue
         carried: tuple[int, str | None] = (-1, None)  # (bullet, last metric name) for 例如… sentences
         spotted: dict[str, list[tuple[int, int, str, str]]] = {}  # registry names per sentence, found once
-        for sentence in bullet_sentences(section.text, _WINDOW):
+        for sentence in bullet_sentences(section.text, WINDOW):
             # Only a sentence that gives an example of the one before (例如…) inherits its metric.
             example = _EXAMPLE_RE.match(sentence.text)
             previous = carried[1] if carried[0] == sentence.bullet and example else None
-            for metric in _metrics_in(sentence, key, previous, spotted):
+            for metric in _metrics_in(sentence, key, previous, spotted, own):
                 carried = (sentence.bullet, metric.metric)
-                # 主要创新点 describe the method: its levels are settings (约25%的注意力头), its relative claims results.
-                if key != "innovations" or metric.role == "change":
+                # 主要创新点 describe the method: its levels are settings (约25%的注意力头), its relative claims
+                # results; 使用指南 describes running it: besides relative claims, only its inference speed counts.
+                if key not in ("innovations", "usage") or metric.role == "change" or (key == "usage" and _is_speed(metric)):
                     rows.append(metric)
+    contribution = paper.section("contribution")
+    if default := own_benchmark(paper.title, contribution.text if contribution else "", own):
+        # A benchmark paper's scores are on its benchmark unless the sentence names another; its costs are not.
+        rows = [replace(m, benchmark=benchmarks.canonical(default), benchmark_raw=default)
+                if m.benchmark is None and m.metric not in _COST_METRICS and m.unit not in _COST_UNITS else m for m in rows]
     return rows
 
 
-def _pairs(text: str, figures: list[_Figure]) -> tuple[dict[int, tuple[int, str | None]], dict[int, str | None]]:
+def _pairs(text: str, figures: list[Figure]) -> tuple[dict[int, tuple[int, str | None]], dict[int, str | None]]:
     """Which figure of the sentence is the compared value of which: {result: (baseline, system)}, and
     the compared figures left without a result of this paper: {baseline: system}."""
     pairs: dict[int, tuple[int, str | None]] = {}
@@ -168,14 +123,16 @@ def _pairs(text: str, figures: list[_Figure]) -> tuple[dict[int, tuple[int, str 
         if i in used:
             continue
         nxt = figures[i + 1]
-        gap = text[fig.end:nxt.start] if nxt.start - fig.end <= _WINDOW else ""
-        before = _before(text, fig.start)
-        if _TO_GAP_RE.match(gap) and _FROM_RE.search(before):
+        gap = text[fig.end:nxt.start] if nxt.start - fig.end <= WINDOW else ""
+        before = before_of(text, fig.start)
+        if _TO_GAP_RE.match(gap) and FROM_RE.search(before):
             pairs[i + 1] = (i, roles.from_system(before))  # 从 79.3% 提升至 84.6%
         elif _VS_GAP_RE.match(gap):
             pairs[i] = (i + 1, None)  # 98.4 vs 77.0, 8.7（基线 10.2）
         elif (system := roles.pair_gap(gap)) is not None:
             pairs[i] = (i + 1, system)  # 平均分（72.5）显著高于标准微调（70.1）
+        elif (system := roles.paren_system(gap)) is not None:
+            pairs[i] = (i + 1, system)  # WER 为 1.83%（F5-TTS 为 2.42%）
         else:
             continue
         used |= {i, i + 1}
@@ -183,10 +140,15 @@ def _pairs(text: str, figures: list[_Figure]) -> tuple[dict[int, tuple[int, str 
     for j, fig in enumerate(figures):
         if j in used:
             continue
-        before, after = _before(text, fig.start), text[fig.end:fig.end + 8]
-        system = roles.compared_before(before, after) or roles.whereas_system(before)
+        compared = {b for b, _ in pairs.values()} | set(alone)
+        if j - 1 in compared and (m := _NEXT_COMPARED_RE.match(text[figures[j - 1].end:fig.start])):
+            alone[j] = m.group("sys").strip()  # the second system of a compared list is compared too
+            continue
+        before, after = before_of(text, fig.start), text[fig.end:fig.end + 8]
+        system = roles.compared_before(before, after) or roles.on_par_system(before, after) or roles.whereas_system(before)
         raised = system is None and roles.raised_to(before)
-        if system is None and not raised:
+        of = roles.compared_of(before) if system is None and not raised else None
+        if system is None and not raised and of is None:
             continue
         # The paper's own figure is the nearest earlier one not yet paired, in a compatible unit.
         own = next((i for i in range(j - 1, -1, -1) if i not in used and i not in alone
@@ -195,7 +157,9 @@ def _pairs(text: str, figures: list[_Figure]) -> tuple[dict[int, tuple[int, str 
             if system is not None:
                 alone[j] = system
             continue
-        if raised:
+        if of is not None:
+            pairs[own] = (j, of)  # 5.12，相比 EAGLE-2 的 4.37 提升 17%
+        elif raised:
             pairs[j] = (own, None)  # Pass@1 为 0.0%…，而 BatCoder 将其提升至 10.6%
         else:
             pairs[own] = (j, system)  # 得分为 50 … 超越前代 GLM-4.7（42分）
@@ -203,47 +167,66 @@ def _pairs(text: str, figures: list[_Figure]) -> tuple[dict[int, tuple[int, str 
     return pairs, alone
 
 
+def _is_speed(metric: Metric) -> bool:
+    """An inference speed or latency figure ("单张 GPU 进行推理（约 12 FPS）", "推理仅需 0.08 s"); not the
+    frame rate of an input or output ("按 1 FPS 抽帧", "24 FPS 的长视频")."""
+    return metric.unit in ("FPS", "s", "ms") and bool(_INFERENCE_RE.search(metric.evidence))
+
+
+def own_names(title: str) -> tuple[str, ...]:
+    """This paper's method as its title names it: "BudgetThink: Budget-Aware …" → ("BudgetThink",)."""
+    m = _TITLE_NAME_RE.match(title)
+    return (m.group(1),) if m else ()
+
+
 def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = None,
-                spotted: dict[str, list[tuple[int, int, str, str]]] | None = None) -> list[Metric]:
+                spotted: dict[str, list[tuple[int, int, str, str]]] | None = None, own: tuple[str, ...] = ()) -> list[Metric]:
     text = sentence.text
-    figures = _figures(text)
+    figures = find_figures(text)
     spotted = {} if spotted is None else spotted
     spots = registry_spots(text, spotted) if figures else []
     starts = [s[0] for s in spots]
-    pairs, alone = _pairs(text, figures)
+    # A bullet that quotes other systems (参考：π0 … 为 52%) holds baselines only, each on its own row.
+    kind = roles.reference_label(sentence.label)
+    quoted = kind == "reference" or (kind == "comparison" and not roles.names_own_method(text, own))
+    pairs, alone = ({}, {}) if quoted else _pairs(text, figures)
+    respective = respective_benchmarks(text, [(f.start, f.end) for f in figures], spots) if spots else {}
     compared = {b for b, _ in pairs.values()}
     rows: list[Metric] = []
     last: tuple[int, str, str | None] | None = None  # (figure, role, change direction) of the row before
     for i, fig in enumerate(figures):
         if i in compared:
             continue  # a compared value is written on its result's row
-        before, after = _before(text, fig.start), text[fig.end:fig.end + 16]
+        before, after = before_of(text, fig.start), text[fig.end:fig.end + 16]
         baseline_fig, system = pairs.get(i, (None, None))
         baseline = figures[baseline_fig].value if baseline_fig is not None else None
         direction = _direction(_QUALIFIER_RE.sub("", before), after, text[fig.start:fig.start + 1])
         if baseline is not None and direction == "none" and baseline != fig.value:
             direction = "improve" if fig.value > baseline else "reduce"
-        clause_after = _CLAUSE_END_RE.split(text[fig.end:fig.end + _WINDOW])[0]
+        clause_after = _CLAUSE_END_RE.split(text[fig.end:fig.end + WINDOW])[0]
         metric = _metric_name(before, after, fig, previous_metric, sentence.label)
         previous_metric = metric  # "相比 Muon 降低了 9%" reuses the metric of the figure before it
         role, change_direction = "result", None
-        if baseline_fig is None:
-            clause = _CLAUSE_START_RE.split(before)[-1]
-            is_change, change_direction = roles.change_of(_PHRASE_START_RE.split(before)[-1], clause, after, fig.unit)
-            if is_change:
-                role = "change"
-                if change_direction is None:
-                    change_direction = _DIRECTIONS.get(_direction(clause, after, text[fig.start:fig.start + 1]))
-            elif i in alone or roles.is_baseline_subject(clause):
+        clause, sign = _CLAUSE_START_RE.split(before)[-1], text[fig.start:fig.start + 1]
+        # A relative claim stays a change when it is paired with the compared system's (而 SFT 基线下降 24 个百分点);
+        # a paired figure reads its verb from its own phrase only: "大幅领先（98.4 vs 77.0）" are two levels.
+        phrase = _PHRASE_START_RE.split(before)[-1]
+        is_change, change_direction = roles.change_of(phrase, clause if baseline_fig is None else phrase, after, fig.unit)
+        if is_change or (sign in "+＋−-" and baseline_fig is None):  # a signed figure is a change: （+3%）, −0.5%
+            role = "change"
+            if change_direction is None:
+                change_direction = _DIRECTIONS.get(_direction(clause, after, sign))
+        elif baseline_fig is None:
+            if quoted or i in alone or roles.is_baseline_subject(clause):
                 role, system = "baseline", alone.get(i)
             elif last is not None and last[1] == "change" and _AND_GAP_RE.match(text[figures[last[0]].end:fig.start]):
                 role, change_direction = "change", last[2]  # 分别提升了 4.5% 和 12.4%
         last = (i, role, change_direction)
         # Registry names in the figure's window: the nearest before it, else the first after it in its clause.
         k = bisect.bisect_left(starts, fig.start)
-        near = [sp for sp in spots[max(0, k - 1):k] if sp[1] <= fig.start and sp[0] >= fig.start - _WINDOW]
+        near = [sp for sp in spots[max(0, k - 1):k] if sp[1] <= fig.start and sp[0] >= fig.start - WINDOW]
         after_spot = [sp for sp in spots[k:k + 2] if sp[0] >= fig.end and sp[1] <= fig.end + len(clause_after)][:1]
-        raw_bench = benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted)
+        raw_bench = respective.get(i) or benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted)
         rows.append(Metric(
             benchmark=benchmarks.canonical(raw_bench) if raw_bench else None,
             metric=metric,
@@ -252,85 +235,9 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             role=role, compared_to=system or _comparison(text, fig.start),
             change_direction=change_direction, better=roles.better_for(metric),
             qualifier=roles.qualifier(before, after, fig.low is not None),
-            setting=roles.setting_of(text[max(0, fig.start - _WINDOW):fig.end + _WINDOW]), benchmark_raw=raw_bench,
+            setting=roles.setting_of(text[max(0, fig.start - WINDOW):fig.end + WINDOW]), benchmark_raw=raw_bench,
         ))
     return rows
-
-
-def _figures(text: str) -> list[_Figure]:
-    """The numbers in `text` that are reported figures, ranges folded to their upper bound."""
-    figures: list[_Figure] = []
-    consumed = 0
-    if (digit := _DIGIT_RE.search(text)) is None:
-        return figures
-    for m in _NUM_RE.finditer(text, max(0, digit.start() - 1)):  # a number starts at its sign or first digit
-        if m.start() < consumed:
-            continue
-        start, end = m.start(), m.end()
-        raw = m["num"]
-        low = None
-        unit, unit_end = _unit_at(text, end)
-        value = float(raw.replace(",", "")) * (-1 if m["sign"] in ("-", "−") else 1)
-        # Ranges (5-10%, 98% 至 133%, 1.5-2 倍, 0.4-0.8) report their upper bound.
-        if (r := _RANGE_RE.match(text, unit_end)) and not _FROM_RE.search(_before(text, start)):
-            if (up := _UPPER_RE.match(text, r.end())) is not None:
-                up_end = up.end()
-                up_unit, up_unit_end = _unit_at(text, up_end)
-                if (unit is None or up_unit is None or unit == up_unit) and float(up[0]) >= abs(value):
-                    low = value
-                    value, unit, end, unit_end = float(up[0]), unit or up_unit, up_end, up_unit_end
-        consumed = max(end, unit_end)
-        if _is_figure(text, start, end, unit_end, raw, unit):
-            figures.append(_Figure(start, unit_end, value, _UNITS.get(unit) if unit else None, unit, low))
-    return figures
-
-
-def _unit_at(text: str, pos: int) -> tuple[str | None, int]:
-    """The unit written at `pos` (as written) and where it ends; (None, pos) when there is none."""
-    m = _UNIT_RE.match(text, pos)
-    return (m["unit"], m.end()) if m else (None, pos)
-
-
-def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_unit: str | None) -> bool:
-    before, after = _before(text, start), text[end:end + _WINDOW]
-    unit = _UNITS.get(raw_unit) if raw_unit else None
-    prev = before[-1:] if before else ""
-    # Part of a name or version: GPT-5.2, Qwen2.5, v4.0, pass@1, Top-1, 1:11, AIME 24/25.
-    if prev.isascii() and prev.isalpha():
-        return False
-    if prev in "-_.@/#:" and len(before) >= 2 and before[-2].isascii() and before[-2].isalnum():
-        return False
-    if _NAME_AFTER_RE.match(after) and raw_unit is None:
-        return False  # 8B, 32k, 1080P, 20-Entropy, 4-bit, 75°, 1:11
-    if (w := _WORD_BEFORE_RE.search(before)) and w.group(1).lower() not in _LEAD_WORDS:
-        # RTX 4090, Claude Opus 4.5, Terminal-Bench 2.0, Qwen 2.5 are names; PubMedQA 0.9566,
-        # HumanEval 90.2 and MMLU 71.3% are scores: versions are integers or x.y below 10.
-        if not (unit in ("%", "pp", "x", "ms", "s", "FPS") or _SCORE_LIKE_RE.fullmatch(raw)):
-            return False
-    if _SETTING_BEFORE_RE.search(before):
-        return False  # N=4, 第 3 名
-    if _ARXIV_ID_RE.fullmatch(raw) or _DATE_RE.match(text, start):
-        return False  # arXiv ids and dates
-    if unit in ("GB", "MB", "TB") and (_MEMORY_AFTER_RE.match(text, unit_end) or _MEMORY_BEFORE_RE.search(before)):
-        return False  # hardware capacity: A100（80GB）, 配备 1.5TB 主机内存
-    if unit in ("s", "min", "h") and _LENGTH_BEFORE_RE.search(before):
-        return False  # input length: 长达 120 秒的视频
-    if unit == "token" and _CONTEXT_WORD_RE.search(_CLAUSE_START_RE.split(before)[-1]):
-        return False  # context length: 支持最长 8,192 token
-    if raw_unit is None:
-        if _COUNT_RE.match(after):
-            return False  # 5 个基准, 700 帧, 120 万张
-        if _YEAR_RE.fullmatch(raw):
-            return False  # years
-        if _OPEN_PAREN_BEFORE_RE.search(before) and _ENUMERATION_RE.match(text, start):
-            return False  # inline enumeration: （1）…（2）…
-        if "." not in raw:
-            # A bare integer is a count, step or setting unless something marks it as a score.
-            return bool(_SCORE_CUE_RE.search(before) or _PAREN_OR_VS_BEFORE_RE.search(before)
-                        or metric_mentions(before[-8:]))
-    return True
-
-
 def _direction(before: str, after: str, sign: str) -> str:
     if sign in "+＋":
         return "improve"
@@ -350,7 +257,7 @@ def _direction(before: str, after: str, sign: str) -> str:
     return "none"
 
 
-def _metric_name(before: str, after: str, fig: _Figure, previous: str | None, label: str) -> str | None:
+def _metric_name(before: str, after: str, fig: Figure, previous: str | None, label: str) -> str | None:
     """The metric named last before the figure in its clause, else first after it, else the one
     of the figure before it in the sentence (相比 Muon 降低了 9%), else its bullet label."""
     if fig.raw_unit == "分":
@@ -373,8 +280,8 @@ def _metric_name(before: str, after: str, fig: _Figure, previous: str | None, la
 
 def _comparison(text: str, pos: int) -> str | None:
     best = None
-    lo = max(0, pos - _WINDOW)
-    for m in _COMPARE_RE.finditer(text[lo:pos + _WINDOW]):
+    lo = max(0, pos - WINDOW)
+    for m in _COMPARE_RE.finditer(text[lo:pos + WINDOW]):
         name = m.group(1).strip(" .。的")
         where = lo + m.start()
         if len(name) >= 2 and (best is None or abs(where - pos) < abs(best[0] - pos)):

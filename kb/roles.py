@@ -12,13 +12,14 @@ import re
 
 # What the quantity did, read from the verb before (or just after) a figure.
 _INCREASE_RE = re.compile(
-    r"↑|提升|提高|增加|增长|上升|改善|加速|提速|加快|更快|快|高出|多出|增强|\+|＋|improv|gain|boost|increase|faster|speed-?up",
+    r"↑|提升|提高|增加|增长|上升|改善|加速|提速|加快|更快|快|高出|多出|增强|(?<!最)高(?!达|于)|恶化|\+|＋|improv|gain|boost|increase|faster|speed-?up",
     re.I)
 _DECREASE_RE = re.compile(
-    r"↓|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|降幅|减|少|损失|reduc|lower|cut|decrease|sav|drop|fewer|less", re.I)
+    r"↓|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|降幅|减|少|损失|(?<!最)低(?!于|至)|reduc|lower|cut|decrease|sav|drop|fewer|less", re.I)
 # A change verb right before the figure, with fillers: "提升了约 5.2%", "降低高达 11", "增加不到 1%".
 _VERB_BEFORE_RE = re.compile(
-    r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|领先|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减"
+    r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|领先|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|恶化|退化|损失"
+    r"|(?:比|较)[^，,；;。]{1,30}?(?:高|低|多|少)"
     r"|improv\w*|gain\w*|boost\w*|increas\w*|reduc\w*|decreas\w*|cut\w*|sav\w*|drop\w*|lower\w*|by)"
     r"(?:了|的|幅度|达|为|分别|均|平均|进一步|整体|总体|近|约|超过|高达|最高|最多|逾|不到|少于|小于|仅|只|极低|极小|up to|about|over|more than|nearly"
     r"|[\s（(<>≈~≤≥＜＞*]){0,12}$",
@@ -45,11 +46,26 @@ _COMPARED_BEFORE_RE = re.compile(
     re.I)
 # "MDF 耗时约 450 秒，而全量微调需 2519 秒": the compared system's figure after 而.
 _WHEREAS_RE = re.compile(
-    r"(?:而|但|whereas|while)\s*(?P<sys>[^，,；;。\d]{1,20}?)\s*(?:则|仅|只)?(?:需要?|为|是|达到?|耗时|用时|只有|仅有|得分|的得分)\s*(?:了|约|近)?\s*$",
+    r"(?:而|但|whereas|while)\s*(?P<sys>[^，,；;。\d][^，,；;。]{0,29}?)\s*(?:则|仅|只|已|仍|也)?"
+    r"(?:需要?|为|是|达到?|耗时|用时|只有|仅有|得分|的得分|降至|降到|下降|降低|提升|提高|增加|减少|保持在?)\s*(?:了|约|近)?\s*$",
     re.I)
+# "WER 为 1.83%（F5-TTS 为 2.42%）": the compared system's figure in parentheses right after this paper's.
+_PAREN_SYSTEM_RE = re.compile(
+    r"^[^，,；;。\d（()）]{0,16}?[（(]\s*(?P<sys>[^，,；;。（()）]{1,40}?)\s*(?:为|是|[:：]|得分为?|达到?|仅为|约为?|约)\s*$", re.I)
+_CHANGE_WORD_RE = re.compile(r"提升|提高|降低|减少|增加|下降|加速|相对|绝对|增益|gain|improv|reduc|drop", re.I)
+# "得分 8.41，与 GPT-4o-mini（8.38）相当": a compared figure that the sentence calls on a par.
+_ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*$")
+_ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下)")
+# "相比 EAGLE-2 的 4.37 提升 17%": the compared system's figure after 相比 … 的.
+_COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较)(?:于)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
 _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高)\s*(?:至|到)\s*(?:了)?\s*$")
 _PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?)?\s*[）)]")
 _OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|此前|之前|前代|对照|未经|未使用|未加|base model|基座)", re.I)
+_REFERENCE_LABEL_RE = re.compile(r"参考|参照|对照|参考对比|参考基线|作为对照|reference|for reference", re.I)
+_COMPARISON_LABEL_RE = re.compile(r"对比|比较|对比基线|基线对比|与\s*[^：:]{1,12}\s*(?:的)?(?:对比|比较)|comparison|vs\.?\s*\S+", re.I)
+_OWN_WORDS_RE = re.compile(r"本文|我们|本方法|该方法|我们的|\bours?\b", re.I)
+_AGAINST_RE = re.compile(r"(?:相对|相比|相较|对|对比|against|vs\.?)(?:于)?[^，,；;。]{0,8}$", re.I)
+_RAW_METRIC_RE = re.compile(r"(?:胜率|得分|分数|准确率|指标|精度|WR|score|accuracy)", re.I)
 _FROM_SYSTEM_RE = re.compile(r"(?:从|由|from)\s*(?P<sys>[^，,；;。\d]{2,30}?)\s*的\s*$", re.I)
 
 _DESCRIPTOR_RE = re.compile(r"^(?:前代|上一代|前一代|此前的?|之前的?|先前的?|原始的?|现有的?|强大的?|最强的?)\s*(?=[A-Za-z])")
@@ -110,21 +126,28 @@ def change_of(phrase: str, clause: str, after: str, unit: str | None) -> tuple[b
     by ("提升 5.2%", "5.2% 的提升", "11 倍", "+2.0%", "仅需 10% 的数据"); `direction` is
     "increase" or "decrease" where the words say which.
     """
+    if unit == "x":
+        return True, _direction_word(phrase[-20:] + after[:16])  # a ratio is relative even as a level: 加速比为 3.21×
     if _LEVEL_AFTER_VERB_RE.search(phrase[-8:]):
         return False, None
     if m := _VERB_BEFORE_RE.search(clause):
         return True, _direction_word(m.group(0))
     if m := _NOUN_AFTER_RE.match(after):
         return True, _direction_word(m.group(0))
-    if _SHARE_RE.search(phrase[-16:]):
-        return True, "decrease"
+    if unit == "%" and _SHARE_RE.search(phrase[-16:]):
+        return True, "decrease"  # "仅需约 9 分钟" is a level, "仅需 10% 的数据" a share
     if _EXTRA_RE.search(phrase[-6:]):
         return True, "increase"
-    if unit in ("x", "pp"):
+    if unit == "pp":
         return True, _direction_word(phrase[-20:] + after[:16])
     if unit == "%" and _GAP_WORD_RE.search(clause):
         return True, None
     return False, None
+
+
+def is_share(phrase: str) -> bool:
+    """Whether the phrase before a figure makes it the share of the compared budget a method needs ("仅需 10% 的数据")."""
+    return bool(_SHARE_RE.search(phrase[-16:]))
 
 
 def _direction_word(text: str) -> str | None:
@@ -156,6 +179,28 @@ def compared_before(before: str, after: str) -> str | None:
     return _system(m.group("sys")) if m else None
 
 
+def paren_system(gap: str) -> str | None:
+    """The compared system when `gap` is what separates "1.83%" from "（F5-TTS 为 2.42%" ; else None."""
+    m = _PAREN_SYSTEM_RE.match(gap)
+    if m is None or _CHANGE_WORD_RE.search(m.group("sys")):
+        return None  # "（相对提升为 5%）" is a second figure of this paper's
+    return _system(m.group("sys"))
+
+
+def on_par_system(before: str, after: str) -> str | None:
+    """The system of a figure the sentence puts on a par with this paper's ("与 GPT-4o-mini（8.38）相当")."""
+    if not _ON_PAR_AFTER_RE.match(after):
+        return None
+    m = _ON_PAR_BEFORE_RE.search(before[-40:])
+    return _system(m.group("sys")) if m else None
+
+
+def compared_of(before: str) -> str | None:
+    """The system of a figure written "相比 EAGLE-2 的 4.37", compared with this paper's figure before it."""
+    m = _COMPARED_OF_RE.search(before[-40:])
+    return _system(m.group("sys")) if m else None
+
+
 def whereas_system(before: str) -> str | None:
     """The system of a figure introduced by 而 ("而全量微调需 2519 秒") after this paper's own one."""
     m = _WHEREAS_RE.search(before[-30:])
@@ -173,9 +218,35 @@ def from_system(before_first: str) -> str | None:
     return _system(m.group("sys")) if m else None
 
 
+def reference_label(label: str) -> str | None:
+    """"reference" for a bullet that only quotes other systems' figures (参考, 作为对照), "comparison"
+    for one that compares (对比, 与 SOTA 对比), whose figures are other systems' unless this paper's
+    own method is named; None for other labels."""
+    if _REFERENCE_LABEL_RE.fullmatch(label.strip()):
+        return "reference"
+    if _COMPARISON_LABEL_RE.fullmatch(label.strip()):
+        return "comparison"
+    return None
+
+
+def names_own_method(text: str, own: tuple[str, ...]) -> bool:
+    """Whether `text` names this paper's method: by name, or as 本文/我们/our."""
+    return bool(_OWN_WORDS_RE.search(text)) or any(name and name.lower() in text.lower() for name in own)
+
+
 def is_baseline_subject(clause: str) -> bool:
-    """Whether the clause before a figure makes it a baseline's figure ("基线模型仅为 40%")."""
-    return bool(_OWN_BASELINE_RE.search(clause[-20:]))
+    """Whether the clause before a figure makes it a baseline's figure ("基线模型仅为 40%").
+
+    Not when the baseline is what the figure is measured against ("相对 RL 前的基座模型胜率为 64.2%")
+    or 原始 names a variant of the metric ("原始胜率为 49.8%").
+    """
+    m = _OWN_BASELINE_RE.search(clause[-20:])
+    if m is None:
+        return False
+    tail = clause[-20:]
+    if _AGAINST_RE.search(tail[:m.start()]) or (m.group() == "原始" and _RAW_METRIC_RE.match(tail, m.end())):
+        return False
+    return True
 
 
 def setting_of(text: str) -> str | None:

@@ -251,7 +251,7 @@ def test_quant_videogen_reports_psnr_and_memory_reduction() -> None:
 def test_seed_metric_rows_are_well_formed(pid: str) -> None:
     for m in extract_metrics(SEED[pid]):
         assert m.direction in {"improve", "reduce", "none"}
-        assert m.section in {"results", "contribution", "innovations"}
+        assert m.section in {"results", "contribution", "innovations", "usage"}
         assert m.role in {"result", "baseline", "change"}
         assert (m.change_direction is not None) <= (m.role == "change")
         assert m.evidence and "**" not in m.evidence
@@ -364,7 +364,7 @@ def test_word_prefilters_pass_every_text_their_pattern_matches() -> None:
 
 # ---------------------------------------------------------------- purity and the gold set
 
-@pytest.mark.parametrize("module", ["extract.py", "metrics.py"])
+@pytest.mark.parametrize("module", ["extract.py", "metrics.py", "numbers.py", "respective.py"])
 def test_extraction_modules_are_pure(module: str) -> None:
     tree = ast.parse((ROOT / "kb" / module).read_text(encoding="utf-8"))
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
@@ -395,16 +395,35 @@ def test_extraction_keeps_its_in_sample_scores() -> None:
     # Measured on the seed gold (in-sample; the held-out figures are in BENCHMARKS.md).
     score = _load_eval_module().evaluate(DATA, GOLD)
     assert score.n_gold >= 100
-    assert score.precision >= 0.84, score.false_positives
-    assert score.recall >= 0.83, score.misses
+    assert score.precision >= 0.90, score.false_positives
+    assert score.recall >= 0.87, score.misses
     assert score.role_accuracy >= 0.97, score.wrong
-    assert score.benchmark_accuracy >= 0.78, score.wrong
+    assert score.benchmark_accuracy >= 0.83, score.wrong
 
 
 def test_domain_tags_keep_their_in_sample_f1() -> None:
     tags = _load_eval_module().score_tags(GOLD.parent / "domains.jsonl", SEED)
     assert tags.papers == 48
-    assert tags.f1 >= 0.89, (tags.missing, tags.extra)
+    assert tags.f1 >= 0.91, (tags.missing, tags.extra)
+
+
+DEV = ROOT / "tests" / "gold" / "dev"
+
+
+@pytest.mark.skipif(not (DEV / "metrics.jsonl").exists(), reason="no dev set")
+def test_extraction_keeps_its_dev_scores() -> None:
+    # The dev set (tests/gold/dev/) is tuned on, like the seed gold; held-out figures are in BENCHMARKS.md.
+    ev = _load_eval_module()
+    [report] = sorted(DEV.glob("*.md"))
+    score = ev.evaluate(report, DEV / "metrics.jsonl")
+    assert score.n_gold >= 200
+    assert score.precision >= 0.94, score.false_positives
+    assert score.recall >= 0.90, score.misses
+    assert score.role_accuracy >= 0.95, score.wrong
+    assert score.benchmark_accuracy >= 0.95, score.wrong
+    papers = ev.load_papers(report)
+    assert ev.score_tags(DEV / "domains.jsonl", papers).f1 >= 0.85
+    assert ev.score_code(DEV / "code_status.jsonl", papers)[0] >= 0.9
 
 
 def test_scoring_needs_value_role_and_canonical_benchmark() -> None:
@@ -471,6 +490,113 @@ def test_gains_listed_with_respectively_share_the_change_role() -> None:
     assert [(m.value, m.role, m.change_direction) for m in rows] == [(4.5, "change", "increase"), (12.4, "change", "increase")]
 
 
+@pytest.mark.parametrize("text,kept", [
+    ("在 4× 超分任务上，PSNR 达到 32.5。", [32.5]),              # a magnification is the task, not a speed-up
+    ("在 1024×1024 分辨率下，FID 为 12.3。", [12.3]),             # a resolution
+    ("采用 2×2 的 patch 合并，速度提升 1.8 倍。", [1.8]),          # a shape
+    ("在平均约 3.2 bit 的压缩下，困惑度仅为 5.8。", [5.8]),         # a bit width is a setting
+    ("在 Token 保留率为 25% 时，准确率保持 98.5%。", [98.5]),       # the condition of the clause
+    ("在参数量减少 2-3 倍的情况下，性能优于通用编码器。", []),
+    ("在保持 99.1% 精度的情况下，实现 2.1 倍加速。", [99.1, 2.1]),    # a retained level is a result
+    ("在仅使用 10% 训练数据的情况下达到全量训练的性能。", [10.0]),   # the paper's saving is a change
+    ("仅屏蔽 0.01% 的 token 即可稳定训练。", []),                   # a share of the data
+    ("根源在于极少量（约0.01%）的虚假 Token。", []),
+    ("减少 50% 的视觉 token，速度提升 1.6 倍。", [50.0, 1.6]),       # cutting tokens by half is a claim
+])
+def test_shapes_settings_and_shares_of_data_are_not_figures(text: str, kept: list[float]) -> None:
+    assert values(f"*   {text}") == kept
+
+
+@pytest.mark.parametrize("text,benchmarks", [
+    ("在 MMLU、GSM8K 和 HumanEval 上分别达到 71.2%、85.3% 和 62.1%。", ["MMLU", "GSM8K", "HumanEval"]),
+    ("在 AIME 2024、AIME 2025 和 GPQA 上的准确率分别为 80.1%、72.3% 和 65.0%。", ["AIME 2024", "AIME 2025", "GPQA"]),
+    # names the registry knows but does not spot in running text (Weather); a second list reuses the names
+    ("在 ETTh1、ETTm1 和 Weather 上，MSE 分别为 0.398、0.341 和 0.226。", ["ETTh1", "ETTm1", "Weather"]),
+    ("在 RealEstate10K 和 ACID 上 PSNR 分别为 27.83 dB 和 28.61 dB，SSIM 分别为 0.881 和 0.842。",
+     ["RealEstate10K", "ACID", "RealEstate10K", "ACID"]),
+    # names that do not line up with the figures are left to the per-figure reading
+    ("在 MMLU 和 GSM8K 上分别提升 1.2%、2.3% 和 3.1%。", ["GSM8K", "GSM8K", "GSM8K"]),
+])
+def test_figures_listed_with_respectively_pair_with_the_names_in_order(text: str, benchmarks: list[str]) -> None:
+    assert [m.benchmark for m in metrics_of(f"*   {text}")] == benchmarks
+
+
+@pytest.mark.parametrize("text,expected", [
+    # (value, role, baseline, compared_to) of each row
+    ("WER 为 1.83%（F5-TTS 为 2.42%）。", [(1.83, "result", 2.42, "F5-TTS")]),
+    ("得分 8.41，与 GPT-4o-mini（8.38）相当。", [(8.41, "result", 8.38, "GPT-4o-mini")]),
+    ("平均接受长度为 5.12 个 Token，相比 EAGLE-2 的 4.37 提升 17%。",
+     [(5.12, "result", 4.37, "EAGLE-2"), (17.0, "change", None, None)]),
+    ("总分 85.9，高于 Wan2.1（84.7）与 HunyuanVideo（83.2）。",
+     [(85.9, "result", 84.7, "Wan2.1"), (83.2, "baseline", None, "HunyuanVideo")]),
+    ("LPIPS 从 0.3142（OSEDiff）降至 0.2873。", [(0.2873, "result", 0.3142, None)]),
+    ("量化时间从 30 小时缩短至约 11 小时。", [(11.0, "result", 30.0, None)]),
+    ("耗时 1.3 s，而 AlphaFold2（含 MSA 搜索）需要约 80 s。", [(1.3, "result", 80.0, "AlphaFold2（含 MSA 搜索）")]),
+    # a ratio is a change even as a level, and stays one when paired
+    ("加速比仍保持在 1.9×，而 Medusa 已降至 1.2×。", [(1.9, "change", 1.2, "Medusa")]),
+    ("成功率仅下降 6 个百分点，而 SFT 基线下降 24 个百分点。", [(6.0, "change", 24.0, "SFT 基线")]),
+    ("PSNR 仅比在 DL3DV 上微调的模型低 0.4 dB。", [(0.4, "change", None, None)]),
+    ("在难题上长度几乎不变（+3%）。", [(3.0, "change", None, None)]),
+    ("生成速度提升，仅需约 9 分钟。", [(9.0, "result", None, None)]),  # 仅需 of a time is a level
+    # a baseline word that the figure is measured against, or a variant of the metric, is no baseline
+    ("相对 RL 前的基座模型胜率为 64.2%。", [(64.2, "result", None, None)]),
+    ("LC Win Rate 为 52.3%，原始胜率（Raw WR）为 49.8%。", [(52.3, "result", None, None), (49.8, "result", None, None)]),
+])
+def test_compared_figures_pair_with_this_papers(text: str, expected: list[tuple]) -> None:
+    rows = metrics_of(f"*   {text}")
+    assert [(m.value, m.role, m.baseline, m.compared_to if m.baseline is not None or m.role == "baseline" else None)
+            for m in rows] == expected
+
+
+@pytest.mark.parametrize("line,roles_", [
+    ("**参考**：π0 在相同真机任务上的平均成功率为 52%。", ["baseline"]),
+    ("**参考**：作为对照，Operator 的 WebArena 成绩为 58.1%，而 GPT-4o 仅为 14.9%。", ["baseline", "baseline"]),
+    ("**对比**：RegMix 在相同预算下的 MMLU 仅为 53.4。", ["baseline"]),
+    ("**对比**：本文方法在 MMLU 上达到 58.8。", ["result"]),  # a comparison bullet may give this paper's figure
+])
+def test_bullets_that_quote_other_systems_hold_baselines(line: str, roles_: list[str]) -> None:
+    assert [m.role for m in metrics_of(f"*   {line}")] == roles_
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("平均推理 Token 数从 12.4K 降至 7.7K，而 L1-Max 仍需 9.8K Token。", [7.7, 9.8]),  # thousands that changed
+    ("在 32K 上下文下准确率为 71.2%。", [71.2]),                                  # a context length is not
+    ("平均输出长度从 4,120 Token 降至 2,350 Token。", [2350.0]),
+    ("生成 1 分钟视频的耗时缩短 3.4×。", [3.4]),                                     # the length of the input
+    ("在仅需 3 秒参考音频的条件下，WER 为 1.8%。", [1.8]),
+    ("DRealSR（4×）：PSNR 为 28.91 dB。", [28.91]),                                  # the scale of a test set
+    ("TM-score 提升 0.06，参数量仅为其 1/5。", [0.06]),                             # a fraction of a size
+    ("相机旋转误差中位数为 1.9°。", [1.9]),                                          # an error in degrees
+    ("平均接受长度为 5.12 个 Token。", [5.12]),                                      # an average is no count
+    ("保留 FP16 模型 96% 以上的零样本准确率。", [96.0]),                               # 零样本 is zero-shot, not data
+    ("将推理时的专家激活数减少至25%，可带来超过15%的解码加速。", [15.0]),               # the level a method is set to
+])
+def test_amounts_that_are_and_are_not_figures(text: str, kept: list[float]) -> None:
+    assert values(f"*   {text}") == kept
+
+
+def test_a_benchmark_paper_scores_on_its_own_benchmark() -> None:
+    text = (
+        "# R\n**Date**: 2026-01-01\n\n## 📄 HourVQA: A Benchmark for Hour-Long Video Understanding\n\n"
+        "- **链接**: https://huggingface.co/papers/2601.00002\n\n1. **应用领域**：视频理解\n\n"
+        "2. **一句话核心贡献**：构建了 HourVQA 基准，评估了 22 个模型。\n\n3. **使用指南**：无。\n\n"
+        "4. **主要创新点**：无。\n\n5. **实验效果**：\n*   提供字幕后，各模型平均准确率提升 4.5%。\n"
+        "*   在 Video-MME 上得分为 61.2%。\n*   推理延迟为 1.2 s。\n"
+    )
+    rows = extract_metrics(parse_report(text).papers[0])
+    assert [(m.value, m.benchmark) for m in rows] == [(4.5, "HourVQA"), (61.2, "Video-MME"), (1.2, None)]
+
+
+def test_a_later_registry_name_beats_an_earlier_pattern_name() -> None:
+    rows = metrics_of("*   在 GSM8K 上从 31.4 提升至 38.9，HumanEval 提升 3.7 分。")
+    assert [(m.value, m.benchmark) for m in rows] == [(38.9, "GSM8K"), (3.7, "HumanEval")]
+
+
+def test_registry_prefers_the_longer_name_sharing_a_short_ones_start() -> None:
+    from kb.benchmarks import find_benchmarks
+    assert [c for _, _, c, _ in find_benchmarks("在 GPQA-Diamond 和 GPQA 上")] == ["GPQA-Diamond", "GPQA"]
+
+
 def test_setting_names_model_size_and_context() -> None:
     assert one("在 7B 模型上，MMLU 得分从全注意力的 56.9 提升至 58.8。").setting == "7B"
     assert "32k" in (one("HySparse 在 32k 长度下的平均分为 87.4。").setting or "")
@@ -525,6 +651,29 @@ def test_alignment_alone_is_not_safety() -> None:
     assert "safety" not in tags and "multimodal" in tags
 
 
+@pytest.mark.parametrize("title,domain,contribution,absent,present", [
+    # A vision-language or omni-modal LLM is multimodal, not a text LLM.
+    ("Steering Robot Policies via Vision-Language Models", "机器人", "利用视觉-语言模型（VLM）合成奖励。", "llm", "multimodal"),
+    ("Token Compression for Omni-modal Large Language Models", "多模态", "降低全模态大模型的计算开销。", "llm", "multimodal"),
+    ("OmniRad: A Radiological Foundation Model", "医学影像", "提出放射学基础模型。", "multimodal", "medical"),
+    # 量化了 is "quantified"; a benchmark compressed is not model efficiency.
+    ("Quantifying the Gap", "评估", "量化了统一模型在理解与生成之间的差距。", "efficiency", "evaluation"),
+    ("A2Eval", "评估", "在将基准测试集压缩 85% 的同时保持评估保真度。", "efficiency", "evaluation"),
+    # A diffusion policy and the multimodality of an action distribution are robotics, not content generation.
+    ("Steering Policies", "机器人", "引导预训练扩散或流匹配策略生成的动作轨迹，解决多模态特性导致的动作不连续。", "generation", "robotics"),
+    ("Steering Policies", "机器人", "解决多模态特性导致的动作不连续。", "multimodal", "robotics"),
+    # ASR of an attack, an embodied navigation agent, a proxy model, searching for a mixture, scores 在…基准上
+    ("ReasonGuard", "安全", "将越狱攻击成功率（ASR）从 41.2% 降至 6.8%。", "audio", "safety"),
+    ("NavDreamer", "具身导航", "使导航智能体在 R2R-CE 上的成功率提升。", "agents", "robotics"),
+    ("MixOpt", "预训练数据", "在小代理模型上拟合扩展律，再外推以搜索最优数据配比。", "agents", "data"),
+    ("MixOpt", "预训练数据", "在小代理模型上拟合扩展律，再外推以搜索最优数据配比。", "retrieval", "data"),
+    ("TinyMath", "大语言模型推理", "使 1.5B 学生模型在多个数学基准上达到教师 98% 的性能。", "evaluation", "llm"),
+])
+def test_passing_words_do_not_earn_a_tag(title: str, domain: str, contribution: str, absent: str, present: str) -> None:
+    tags = {t.domain for t in tag_texts(title, domain, contribution)}
+    assert absent not in tags and present in tags
+
+
 def test_reasoning_is_not_inference_efficiency() -> None:
     tags = {t.domain for t in tag_texts("X", "多模态大模型、大模型推理优化 (Reasoning/RLHF)", "提升了跨模态推理的一致性。")}
     assert "efficiency" not in tags
@@ -552,6 +701,7 @@ def _extraction_seconds(text: str) -> float:
     "（72.5）高于标准微调（",        # parenthesised comparisons
     "- 在 MMLU 上准确率提升 12.5%。\n",  # many short bullets
     "MMLU、GSM8K 等基准，",         # benchmark enumerations
+    "在 MMLU 和 GSM8K 上分别为 1.5% 和 2.5%，",  # 分别 lists
 ])
 def test_extraction_time_grows_linearly_with_input_size(unit: str) -> None:
     # Linear work gives ×4 from n to 4n and quadratic ×16; ×10 leaves room for a noisy machine.

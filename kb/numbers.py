@@ -1,0 +1,232 @@
+"""The numbers of a sentence that are reported figures, with their units and ranges. Pure.
+
+Every number is a candidate; it is a figure unless it is part of a name (GPT-5.2, RTX 4090,
+Qwen2.5-7B, v4.0, pass@1, 20-Entropy), a year or date, an arXiv id, a count (5 个基准, 700 帧),
+a model size or context length (8B, 32k), a hardware capacity (A100（80GB）), a shape or
+magnification (1024×1024, 2×2, 4× 超分), a setting (N=4, 1:11, 75°, 3.2 bit, 在保留率为 25% 的情况下),
+a proportion of data (0.01% 的 token, 极少量（约0.01%）) or a bare integer with nothing that
+marks it as a score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb import roles
+from kb.metric_names import metric_mentions
+
+# Characters each side of a figure that its cues are read from. Cues sit within a clause or two
+# (figures start at most ~150 characters into a sentence); the cap keeps extraction linear in the
+# text's size even for a sentence that never ends.
+WINDOW = 300
+
+
+def before_of(text: str, pos: int) -> str:
+    """The `WINDOW` characters of `text` before `pos`."""
+    return text[max(0, pos - WINDOW):pos]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure's span in its sentence (with its unit), value and unit."""
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    raw_unit: str | None = None
+    low: float | None = None  # the lower end of a range (98% 至 133%)
+
+
+_NUM_RE = re.compile(r"(?<![\d.,])(?P<sign>[+＋]|(?<![\w\d)])[-−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+_UNIT_RE = re.compile(
+    r"\s*(?P<unit>%|％|个百分点|百分点|个点|pp(?![A-Za-z])|倍|[x×](?![A-Za-z])|ms(?![A-Za-z])|毫秒|秒|s(?![A-Za-z])"
+    r"|分钟|min(?![A-Za-z])|小时|h(?![A-Za-z])|GB|MB|TB|FPS|fps|tokens?(?![A-Za-z])|dB(?![A-Za-z])"
+    r"|[Kk]\s*(?:tokens?|Token)(?![A-Za-z])|[Kk](?![A-Za-z0-9])|分(?![类布析子钟辨别配支组数之]))"
+)
+_UNITS = {
+    "%": "%", "％": "%", "个百分点": "pp", "百分点": "pp", "个点": "pp", "pp": "pp", "倍": "x", "x": "x", "×": "x",
+    "ms": "ms", "毫秒": "ms", "秒": "s", "s": "s", "分钟": "min", "min": "min", "小时": "h", "h": "h",
+    "GB": "GB", "MB": "MB", "TB": "TB", "FPS": "FPS", "fps": "FPS", "token": "token", "tokens": "token", "分": None,
+    "dB": "dB", "K": "K", "k": "K",
+}
+_RANGE_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*(?=\d)")
+# Classifiers that make a bare number a count: 5 个基准, 700 帧, 3-4 轮, 120 万张, 204 对.
+_COUNT_RE = re.compile(
+    r"\s*(?:多|余)?\s*(?:万|亿|千|百|个(?!百分点|点)|次|例|帧|轮|种|项|类|篇|条|张|对|名|位|层|步|维|卡|块|台|份|组|款|家"
+    r"|年|月|日|天|周|句|行|题|道|段|页|部|根|只|件|颗|像素|阶段|人)"
+)
+# Words right before a number (with one space) that make it a measurement, not a version.
+_LEAD_WORDS = {"vs", "to", "from", "of", "by", "at", "and", "is", "was", "were", "with", "than", "reaches", "achieves",
+               "about", "score", "accuracy", "psnr", "ssim", "lpips", "fid", "fvd", "fpsd", "auv", "lce", "miou", "auc",
+               "bleu", "f1", "em", "sr", "lr", "ppl", "perplexity", "latency", "speedup", "throughput", "wer", "cer"}
+_SCORE_CUE_RE = re.compile(r"(?:为|是|达到?|得分|分数|评分|score[sd]?|[：:]|(?:降|升)(?:至|到)(?:约|近)?)\s*$", re.I)
+FROM_RE = re.compile(r"(?:从|由|from\s)[^，,；;。]*$", re.I)
+_DIGIT_RE = re.compile(r"\d")
+_UPPER_RE = re.compile(r"\d+(?:\.\d+)?")
+_NAME_AFTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]|-[A-Za-z]|°|:\d")
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9+\-_.]*)[ ]$")
+_SCORE_LIKE_RE = re.compile(r"0\.\d{2,}|\d{2,}\.\d+")
+_SETTING_BEFORE_RE = re.compile(r"[A-Za-z]\s*[=＝]\s*$|第\s*$")
+_ARXIV_ID_RE = re.compile(r"\d{4}\.\d{4,5}")
+_DATE_RE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b")
+_MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM)(?!占用)")
+_MEMORY_BEFORE_RE = re.compile(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$")
+_LENGTH_BEFORE_RE = re.compile(r"长达\s*$")
+_CONTEXT_WORD_RE = re.compile(r"长度|上下文|最长|窗口|context|length|chunk", re.I)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_OPEN_PAREN_BEFORE_RE = re.compile(r"[（(]\s*$")
+_ENUMERATION_RE = re.compile(r"\d[）)]")
+_PAREN_OR_VS_BEFORE_RE = re.compile(r"[（(]\s*$|vs\.?\s*$")
+_CLAUSE_START_RE = re.compile(r"[，,；;]")
+_PHRASE_START_RE = re.compile(r"[，,；;（(]")
+# A `×` between two numbers is a shape or resolution (1024×1024, 2×2), not a change.
+_DIMENSION_AFTER_RE = re.compile(r"\s*\d")
+_DIMENSION_BEFORE_RE = re.compile(r"\d\s*[x×]\s*$")
+# A `×` that names a magnification is a task setting: 4× 超分, 8× 下采样, 2x upscaling.
+_MAGNIFY_AFTER_RE = re.compile(
+    r"\s*(?:的)?\s*(?:超分|超分辨率|上采样|下采样|降采样|放大|缩放|分辨率|super-?resolution|upscal|upsampl|downsampl|zoom)", re.I)
+# A length given in thousands (12.4K, 45K token) is a figure only where the sentence says it changed
+# ("从 12.4K 降至 7.7K", "仍需 9.8K"); elsewhere it is a context or size (32K 上下文).
+# The same holds for token counts in a clause about length or context (平均输出长度从 4,120 Token 降至 2,350 Token).
+_AMOUNT_CHANGE_RE = re.compile(r"从|由|降至|降到|减少|缩短|压缩|节省|降低|增加|仍需|仅需|消耗|占用|from|reduc", re.I)
+_MEDIA_AFTER_RE = re.compile(r"\s*(?:的)?\s*[\u4e00-\u9fff]{0,4}?(?:视频|音频|语音|录音|片段|音乐|参考音频|clips?|videos?|audio)", re.I)
+_PAREN_SCALE_RE = re.compile(r"[A-Za-z0-9]\s*[（(]\s*[×x]?\s*$")  # DRealSR（4×）, Set5 (×4): the scale of a test set
+_FRACTION_AFTER_RE = re.compile(r"/\d")
+_DEGREE_ERROR_RE = re.compile(r"误差|error|偏差|deviation", re.I)
+# "将推理时的专家激活数减少至25%，可带来超过15%的解码加速": the level a method is set to, whose effect follows.
+_SET_TO_BEFORE_RE = re.compile(r"将(?P<what>[^，,；;。\d]{1,20}?)(?:减少|降低|压缩|缩减|增加|提高|设为|设置为|调整|控制)(?:至|到|为)\s*$")
+_EFFECT_AFTER_RE = re.compile(r"\s*(?:的情况下)?\s*[，,]?\s*(?:即可|便可|就能|可以|可|能够|能)?\s*(?:带来|实现|获得|换来|使)")
+_BITS_AFTER_RE = re.compile(r"\s*(?:bits?|比特|bpw)(?![A-Za-z])", re.I)  # bit widths are settings: 约 3.2 bit
+# A figure that names the condition another is measured under: "在 Token 保留率为 25% 时",
+# "在参数量减少 2-3 倍的情况下". Keeping performance at a level (在保持 99% 精度的情况下) is a result.
+_CONDITION_AFTER_RE = re.compile(
+    r"^[^，,；;。\d]{0,10}?(?:(?:情况|条件|设置|设定|前提|预算|约束|配置|场景|比例|稀疏度|压缩率|保留率)下(?!降|滑|跌)"
+    r"|[^，,；;。\d]{0,4}?(?<![小同])时(?=\s*[，,]))")
+_CONDITION_BEFORE_RE = re.compile(r"在|当|若|如果|假设|under|when|at", re.I)
+_MAINTAIN_RE = re.compile(r"保持|维持|保证|保有|不损失|不牺牲|maintain|preserv|retain", re.I)
+# A share of the data, not a performance: "屏蔽 0.01% 的 token", "极少量（约0.01%）", "占 30%".
+_DATA_AFTER_RE = re.compile(
+    r"^\s*(?:的)?\s*(?:[\u4e00-\u9fffA-Za-z]{0,6}?)(?:token|数据|(?<![零少小])样本|参数|权重|专家|注意力头|神经元|通道|语料|patch|像素|训练集)",
+    re.I)
+_AMOUNT_BEFORE_RE = re.compile(
+    r"(?:少量|极少|少数|小部分|一部分|大部分|多数|大量)[^，,；;。\d]{0,8}?[（(]\s*(?:约|仅|近|不到|超过)?\s*$"
+    r"|占(?:比|据)?(?:了|约|近|达|仅|只|超过|不到|高达)*\s*$")
+
+
+def find_figures(text: str) -> list[Figure]:
+    """The numbers in `text` that are reported figures, ranges folded to their upper bound."""
+    figures: list[Figure] = []
+    consumed = 0
+    if (digit := _DIGIT_RE.search(text)) is None:
+        return figures
+    for m in _NUM_RE.finditer(text, max(0, digit.start() - 1)):  # a number starts at its sign or first digit
+        if m.start() < consumed:
+            continue
+        start, end = m.start(), m.end()
+        raw = m["num"]
+        low = None
+        unit, unit_end = _unit_at(text, end)
+        value = float(raw.replace(",", "")) * (-1 if m["sign"] in ("-", "−") else 1)
+        # Ranges (5-10%, 98% 至 133%, 1.5-2 倍, 0.4-0.8) report their upper bound.
+        if (r := _RANGE_RE.match(text, unit_end)) and not FROM_RE.search(before_of(text, start)):
+            if (up := _UPPER_RE.match(text, r.end())) is not None:
+                up_end = up.end()
+                up_unit, up_unit_end = _unit_at(text, up_end)
+                if (unit is None or up_unit is None or unit == up_unit) and float(up[0]) >= abs(value):
+                    low = value
+                    value, unit, end, unit_end = float(up[0]), unit or up_unit, up_end, up_unit_end
+        consumed = max(end, unit_end)
+        if _is_figure(text, start, end, unit_end, raw, unit):
+            figures.append(Figure(start, unit_end, value, _UNITS.get(unit) if unit else None, unit, low))
+    return figures
+
+
+def _unit_at(text: str, pos: int) -> tuple[str | None, int]:
+    """The unit written at `pos` (as written) and where it ends; (None, pos) when there is none."""
+    m = _UNIT_RE.match(text, pos)
+    if m and m["unit"][:1] in "Kk" and len(m["unit"]) > 1:
+        return "K", m.end()  # 45K token: thousands of tokens
+    return (m["unit"], m.end()) if m else (None, pos)
+
+
+def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_unit: str | None) -> bool:
+    before, after = before_of(text, start), text[end:end + WINDOW]
+    unit = _UNITS.get(raw_unit) if raw_unit else None
+    prev = before[-1:] if before else ""
+    # Part of a name or version: GPT-5.2, Qwen2.5, v4.0, pass@1, Top-1, 1:11, AIME 24/25.
+    if prev.isascii() and prev.isalpha():
+        return False
+    if prev in "-_.@/#:" and len(before) >= 2 and before[-2].isascii() and before[-2].isalnum():
+        return False
+    if _NAME_AFTER_RE.match(after) and raw_unit is None:
+        # 8B, 20-Entropy, 4-bit, 75°, 1:11; but an error in degrees is a figure (旋转误差中位数为 1.9°)
+        if not (after[:1] == "°" and "." in raw and _DEGREE_ERROR_RE.search(_CLAUSE_START_RE.split(before)[-1])):
+            return False
+    if _FRACTION_AFTER_RE.match(after):
+        return False  # 参数量仅为其 1/5: a fraction of a size
+    if (w := _WORD_BEFORE_RE.search(before)) and w.group(1).lower() not in _LEAD_WORDS:
+        # RTX 4090, Claude Opus 4.5, Terminal-Bench 2.0, Qwen 2.5 are names; PubMedQA 0.9566,
+        # HumanEval 90.2 and MMLU 71.3% are scores: versions are integers or x.y below 10.
+        if not (unit in ("%", "pp", "x", "ms", "s", "FPS") or _SCORE_LIKE_RE.fullmatch(raw)):
+            return False
+    if _SETTING_BEFORE_RE.search(before):
+        return False  # N=4, 第 3 名
+    if _ARXIV_ID_RE.fullmatch(raw) or _DATE_RE.match(text, start):
+        return False  # arXiv ids and dates
+    if unit in ("GB", "MB", "TB") and (_MEMORY_AFTER_RE.match(text, unit_end) or _MEMORY_BEFORE_RE.search(before)):
+        return False  # hardware capacity: A100（80GB）, 配备 1.5TB 主机内存
+    if unit in ("s", "min", "h") and _LENGTH_BEFORE_RE.search(before):
+        return False  # input length: 长达 120 秒的视频
+    clause = _CLAUSE_START_RE.split(before)[-1]
+    said_changed = _AMOUNT_CHANGE_RE.search(clause) or _AMOUNT_CHANGE_RE.match(text, unit_end, unit_end + 6)
+    if unit == "token" and _CONTEXT_WORD_RE.search(clause) and not said_changed:
+        return False  # context length: 支持最长 8,192 token
+    if unit == "K" and not said_changed:
+        return False  # 32K 上下文, 4K 分辨率
+    if unit in ("s", "min", "h") and _MEDIA_AFTER_RE.match(text, unit_end):
+        return False  # input length: 生成 1 分钟视频, 3 秒参考音频
+    if unit == "x" and _PAREN_SCALE_RE.search(before) and text[unit_end:unit_end + 2].lstrip()[:1] in "）)":
+        return False  # DRealSR（4×）: the test set's scale
+    if unit == "x" and (_DIMENSION_AFTER_RE.match(text, unit_end) or _MAGNIFY_AFTER_RE.match(text, unit_end)):
+        return False  # 1024×1024, 2×2, 4× 超分
+    if _DIMENSION_BEFORE_RE.search(before) or _BITS_AFTER_RE.match(text, unit_end):
+        return False  # the second side of 1024×1024; bit widths (约 3.2 bit)
+    if (set_to := _SET_TO_BEFORE_RE.search(before[-30:])) and _EFFECT_AFTER_RE.match(text, unit_end) \
+            and not metric_mentions(set_to.group("what")):
+        return False  # the level the method is set to, not what it achieved
+    if _is_condition(before, text[unit_end:unit_end + 20]) or _is_share_of_data(before, text[unit_end:unit_end + 20], unit):
+        return False
+    if raw_unit is None:
+        if (count := _COUNT_RE.match(after)) and ("." not in raw or count.group().strip()[:1] in "多余万亿千百"):
+            return False  # 5 个基准, 700 帧, 120 万张; an average (5.12 个 Token) is a measurement
+        if _YEAR_RE.fullmatch(raw):
+            return False  # years
+        if _OPEN_PAREN_BEFORE_RE.search(before) and _ENUMERATION_RE.match(text, start):
+            return False  # inline enumeration: （1）…（2）…
+        if "." not in raw:
+            # A bare integer is a count, step or setting unless something marks it as a score.
+            return bool(_SCORE_CUE_RE.search(before) or _PAREN_OR_VS_BEFORE_RE.search(before)
+                        or metric_mentions(before[-8:]))
+    return True
+
+
+def _is_condition(before: str, after: str) -> bool:
+    """Whether the figure sets the condition of its clause ("在保留率为 25% 时") rather than reports one."""
+    clause = _CLAUSE_START_RE.split(before)[-1]
+    if not (_CONDITION_AFTER_RE.match(after) and _CONDITION_BEFORE_RE.search(clause)):
+        return False
+    # "在仅使用 10% 训练数据的情况下" states the paper's saving; 保持 99% 精度 its retained performance.
+    return not (_MAINTAIN_RE.search(clause) or roles.is_share(_PHRASE_START_RE.split(before)[-1]))
+
+
+def _is_share_of_data(before: str, after: str, unit: str | None) -> bool:
+    """Whether a percentage is the share of the data or model a method touches, not how well it did."""
+    if unit != "%":
+        return False
+    if not (_AMOUNT_BEFORE_RE.search(before[-20:]) or _DATA_AFTER_RE.match(after)):
+        return False
+    # "仅需 10% 的数据", "减少 50% 的 token" are relative claims, kept as changes.
+    phrase, clause = _PHRASE_START_RE.split(before)[-1], _CLAUSE_START_RE.split(before)[-1]
+    return not roles.change_of(phrase, clause, after, unit)[0]
