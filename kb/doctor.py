@@ -12,7 +12,7 @@ import numpy as np
 from kb import store
 from kb.chunkmap import ChunkMap
 from kb.embed import Embedder
-from kb.facts import refresh_facts
+from kb.facts import EXTRACTOR_VERSION, facts_stale, refresh_facts
 from kb.generation import next_generation, prune_generations, remove_stale_scratch, write_generation
 from kb.ingest import writer_lock
 from kb.errors import QueryError
@@ -60,6 +60,10 @@ def diagnose(layout: Layout) -> Checkup:
         if not meta.get("embed_backend"):
             result.problems.append("no embedding recipe is recorded; rebuild with `kb ingest --rebuild PATH...`")
             return result
+        if facts_stale(meta):
+            result.problems.append(
+                f"facts were extracted by older rules (version {meta.get('extractor_version', '1')}, current "
+                f"{EXTRACTOR_VERSION}); `kb doctor --repair` re-extracts them from the stored sections")
         dim = int(meta["embed_dim"])
         damaged = scan_database(con, store.USER_TABLES + ("embeddings",))
         if damaged:
@@ -145,8 +149,8 @@ def repair(layout: Layout, embedder: Embedder | Callable[[], Embedder]) -> Check
         scratch = layout.root / f".kb.duckdb.{os.getpid()}.tmp"
         old_version = _schema_version(layout)
         with store.write_copy(layout.db, scratch) as con:
-            if old_version < store.SCHEMA_VERSION:
-                refresh_facts(con)  # columns the migration added are derived from the stored sections
+            if old_version < store.SCHEMA_VERSION or facts_stale(store.read_meta(con)):
+                refresh_facts(con)  # columns a migration added, or older rules' facts, derive from the stored sections
             meta = store.read_meta(con)
             dim = int(meta["embed_dim"])
             con.execute("DELETE FROM embeddings WHERE chunk_id NOT IN (SELECT chunk_id FROM chunks) OR octet_length(vector) <> ?", [dim * 4])

@@ -84,6 +84,17 @@ def stored_papers(con: duckdb.DuckDBPyConnection) -> list[Paper]:
                 "SELECT paper_id, title, url, read_source FROM papers ORDER BY paper_id").fetchall()]
 
 
+# Bumped whenever extraction rules change what is stored (figures, roles, tags, code status), so an
+# existing knowledge base is re-extracted from its sections on the next ingest or `kb doctor --repair`.
+# 1: everything before the version was recorded; 2: numbers, 分别 lists and tag rules of issue 13's second round.
+EXTRACTOR_VERSION = 2
+
+
+def facts_stale(meta: dict[str, str]) -> bool:
+    """Whether the stored facts were extracted by older rules than this kb's."""
+    return bool(meta) and int(meta.get("extractor_version", "1") or 1) < EXTRACTOR_VERSION
+
+
 def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
     """Re-extract every paper's facts from its stored sections (in the caller's transaction); returns papers done."""
     papers = stored_papers(con)
@@ -112,4 +123,5 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
                     "code_status = r.code_status, code_url = r.code_url, datasets = r.datasets "
                     "FROM refreshed r WHERE papers.paper_id = r.paper_id")
         con.execute("DROP TABLE refreshed")
+    store.set_meta(con, {"extractor_version": str(EXTRACTOR_VERSION)})
     return len(papers)

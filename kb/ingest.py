@@ -16,7 +16,7 @@ from kb import store
 from kb.chunk import CHUNKER_VERSION, chunk_paper
 from kb.embed import Embedder, Recipe, recipe_of
 from kb.errors import NotFoundError, RecipeMismatchError, StorageError
-from kb.facts import refresh_facts
+from kb.facts import EXTRACTOR_VERSION, facts_stale, refresh_facts
 from kb.generation import next_generation, prune_generations, remove_stale_scratch, write_generation
 from kb.locks import file_lock
 from kb.parse import Paper
@@ -185,7 +185,8 @@ def ingest(
         for path in refused:
             if path in known_files and path in changed_files:
                 changed_files[path] = (known_files[path], changed_files[path][1])
-        if not changed_files and not rebuild:
+        # Facts extracted by older rules are re-extracted even when no file changed.
+        if not changed_files and not rebuild and not facts_stale(meta):
             summary.chunks_total = int(meta.get("chunks", 0) or 0)
             summary.generation = int(meta.get("generation", 0) or 0)
             summary.seconds = time.perf_counter() - started
@@ -197,8 +198,8 @@ def ingest(
         generation = next_generation(layout, state.live_generation)
         scratch = layout.root / f".kb.duckdb.{os.getpid()}.tmp"
         with store.write_copy(layout.db, scratch, fresh=rebuild) as con:
-            if meta and int(meta.get("schema_version", store.SCHEMA_VERSION)) < store.SCHEMA_VERSION:
-                refresh_facts(con)  # an upgraded database: re-extract the papers this ingest leaves as they are
+            if meta and (int(meta.get("schema_version", store.SCHEMA_VERSION)) < store.SCHEMA_VERSION or facts_stale(meta)):
+                refresh_facts(con)  # an upgraded database or older rules: re-extract the papers this ingest leaves as they are
             summary.appearances_added = write_files(
                 con, changed_files, [(x.paper_id, x.date, x.source_file) for x in seen], kept_appearances)
             del seen, latest
@@ -218,7 +219,7 @@ def ingest(
                 "generation": str(generation), "embed_backend": recipe.backend,
                 "embed_model": recipe.model, "embed_dim": str(recipe.dim),
                 "chunk_max_chars": str(max_chars), "chunker_version": str(CHUNKER_VERSION),
-                "chunks": str(total),
+                "chunks": str(total), "extractor_version": str(EXTRACTOR_VERSION),
             })
             summary.chunks_total = int(total)
             try:

@@ -119,3 +119,27 @@ def test_repair_upgrades_an_old_knowledge_base_from_its_sections(sample_copy: Pa
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT chunk_id, vector FROM embeddings ORDER BY chunk_id").fetchall() == vectors  # not re-embedded
     con.close()
+
+
+def test_facts_from_older_rules_are_re_extracted_on_the_next_ingest(sample_copy: Path) -> None:
+    from kb.facts import EXTRACTOR_VERSION
+
+    db = sample_copy / "kb.duckdb"
+    con = duckdb.connect(str(db))
+    vectors = con.execute("SELECT chunk_id, vector FROM embeddings ORDER BY chunk_id").fetchall()
+    want = con.execute("SELECT paper_id, value, role FROM metrics ORDER BY ALL").fetchall()
+    # What an older kb left: no recorded extractor version, and a figure its rules got wrong.
+    con.execute("DELETE FROM meta WHERE key = 'extractor_version'")
+    con.execute("UPDATE metrics SET role = 'baseline' WHERE role = 'result'")
+    con.close()
+    with KnowledgeBase.open(sample_copy) as kb:
+        assert any("older rules" in p for p in kb.doctor().problems)
+    result = CliRunner().invoke(app, ["--kb", str(sample_copy), "ingest", str(Path(__file__).resolve().parent.parent / "data")])
+    assert result.exit_code == 0, result.output
+    with KnowledgeBase.open(sample_copy) as kb:
+        assert kb.sql("SELECT paper_id, value, role FROM metrics ORDER BY ALL").rows == want
+        assert kb.meta()["extractor_version"] == str(EXTRACTOR_VERSION)
+        assert kb.doctor().ok
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT chunk_id, vector FROM embeddings ORDER BY chunk_id").fetchall() == vectors  # not re-embedded
+    con.close()
