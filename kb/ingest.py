@@ -48,6 +48,7 @@ class IngestSummary:
     appearances_added: int = 0
     chunks_embedded: int = 0
     chunks_total: int = 0
+    facts_refreshed: int = 0  # papers whose facts were re-extracted by newer rules or after an upgrade
     seconds: float = 0.0
     generation: int = 0
     problems: list[str] = field(default_factory=list)
@@ -199,7 +200,8 @@ def ingest(
         scratch = layout.root / f".kb.duckdb.{os.getpid()}.tmp"
         with store.write_copy(layout.db, scratch, fresh=rebuild) as con:
             if meta and (int(meta.get("schema_version", store.SCHEMA_VERSION)) < store.SCHEMA_VERSION or facts_stale(meta)):
-                refresh_facts(con)  # an upgraded database or older rules: re-extract the papers this ingest leaves as they are
+                # an upgraded database or older rules: re-extract the papers this ingest leaves as they are
+                summary.facts_refreshed = refresh_facts(con)
             summary.appearances_added = write_files(
                 con, changed_files, [(x.paper_id, x.date, x.source_file) for x in seen], kept_appearances)
             del seen, latest

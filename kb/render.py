@@ -223,6 +223,8 @@ def ingest_summary(summary: Any, kb_option: str) -> list[Text]:
         f"{summary.papers_updated} updated, {summary.papers_unchanged} unchanged · "
         f"{summary.chunks_embedded} chunks embedded, {summary.chunks_total} in total · {summary.seconds:.1f} s"
     )
+    if getattr(summary, "facts_refreshed", 0):
+        line.append(f" · facts of {summary.facts_refreshed} papers re-extracted by the current rules")
     if not summary.chunks_total:
         return [line]
     return [line, _t(f'Next: kb{kb_option} ask "your question" · kb{kb_option} new · kb{kb_option} stats', "dim")]

@@ -136,6 +136,7 @@ def test_facts_from_older_rules_are_re_extracted_on_the_next_ingest(sample_copy:
         assert any("older rules" in p for p in kb.doctor().problems)
     result = CliRunner().invoke(app, ["--kb", str(sample_copy), "ingest", str(Path(__file__).resolve().parent.parent / "data")])
     assert result.exit_code == 0, result.output
+    assert "facts of 48 papers re-extracted by the current rules" in result.output
     with KnowledgeBase.open(sample_copy) as kb:
         assert kb.sql("SELECT paper_id, value, role FROM metrics ORDER BY ALL").rows == want
         assert kb.meta()["extractor_version"] == str(EXTRACTOR_VERSION)
