@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.rows import rows_mask, rows_of
+from kb.rows import rows_mask, rows_of, rows_of_unsorted
 from kb.errors import NotFoundError
 from kb.lexical_merge import merge_postings
 from kb.npz import map_npz, write_npz
@@ -290,7 +290,7 @@ class LexicalIndex:
         got = np.zeros(len(ids), dtype=np.float64)
         if not total or not len(ids):
             return got
-        rows, found = rows_of(self.chunk_ids, ids) if self._ids_ascending else _rows_by_lookup(self.chunk_ids, ids)
+        rows, found = rows_of(self.chunk_ids, ids) if self._ids_ascending else rows_of_unsorted(self.chunk_ids, ids)
         rows = np.where(found, rows, -1)
         for term, w in weights.items():
             key = term.encode()
@@ -438,10 +438,3 @@ def _weights(df: np.ndarray, term_ptr: np.ndarray, rows: np.ndarray, tfs: np.nda
         weights[s:e] = np.repeat(idf[t0:t1], df[t0:t1]) * tf * (K1 + 1) / norm
         t0 = t1
     return weights
-
-
-def _rows_by_lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row, found) of each wanted key in unsorted `keys`: an index loaded from elsewhere."""
-    where = {int(k): i for i, k in enumerate(keys.tolist())}
-    rows = np.array([where.get(int(k), -1) for k in wanted], dtype=np.int64)
-    return rows, rows >= 0

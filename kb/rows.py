@@ -23,6 +23,13 @@ def rows_of(keys: np.ndarray, wanted: Sequence | np.ndarray) -> tuple[np.ndarray
     return rows, keys[rows] == wanted
 
 
+def rows_of_unsorted(keys: np.ndarray, wanted: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`rows_of` for keys in no particular order (an index written elsewhere): a hash lookup, not a search."""
+    where = {int(k): i for i, k in enumerate(np.asarray(keys).tolist())}
+    rows = np.array([where.get(int(k), -1) for k in np.asarray(wanted).tolist()], dtype=np.int64)
+    return rows, rows >= 0
+
+
 def rows_mask(keys: np.ndarray, wanted: Sequence | np.ndarray) -> np.ndarray:
     """True at the rows of `keys` (ascending) whose key is in `wanted`; other wanted keys are ignored."""
     wanted = np.asarray(wanted)
