@@ -1,19 +1,19 @@
 """Score the extractor (figures with roles, domain tags, code status) against hand-labelled gold files.
 
     python bench/eval_metrics.py [-v]                       # in-sample: the seed papers in data/
-    python bench/eval_metrics.py --heldout [-v]             # held-out: tests/gold/heldout/
-    python bench/eval_metrics.py --dev [-v]                 # tunable dev set: tests/gold/dev/
+    python bench/eval_metrics.py --set NAME [-v]            # the gold set in tests/gold/NAME/ (dev, dev2, …)
+    python bench/eval_metrics.py --dev [-v]                 # alias of --set dev (and --heldout of --set heldout)
 
 Gold files are JSONL; a first line `{"_header": …}` says how they were labelled (paper ids it names
 are papers labelled with no figures). Rules: tests/gold/LABELLING.md.
 
-Figures (`metrics_roles.jsonl` / `heldout/metrics.jsonl`): predictions and gold rows are paired
+Figures (`metrics_roles.jsonl` / `<set>/metrics.jsonl`): predictions and gold rows are paired
 one-to-one within a paper, preferring pairs that agree on everything. A row is **correct** only
 when paper, value, role and (where gold names one) canonical benchmark agree; precision and
 recall count correct rows. Role accuracy is over value-matched pairs; benchmark accuracy over
 value-matched pairs whose gold row names a benchmark (a gold list "A, B", "A、B" or "A / B" accepts either).
 Domain tags (`domains.jsonl`): micro-averaged precision, recall and F1 over (paper, tag) pairs.
-Code status (`heldout/code_status.jsonl`, where present): share of papers with the gold status.
+Code status (`<set>/code_status.jsonl`, where present): share of papers with the gold status.
 """
 
 from __future__ import annotations
@@ -206,18 +206,21 @@ def main(argv: list[str] | None = None) -> int:
     """Print the scores; `--verbose` adds per-paper misses, false positives and disagreements."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sets = ap.add_mutually_exclusive_group()
-    sets.add_argument("--heldout", action="store_const", const="heldout", dest="gold_set",
-                      help="score the held-out set in tests/gold/heldout/")
-    sets.add_argument("--dev", action="store_const", const="dev", dest="gold_set",
-                      help="score the tunable dev set in tests/gold/dev/")
-    ap.add_argument("--data", type=Path, help="report file or folder (default: data/, or the held-out report)")
+    sets.add_argument("--set", dest="gold_set", metavar="NAME",
+                      help="score the gold set in tests/gold/NAME/ (its report, metrics.jsonl, domains.jsonl, code_status.jsonl)")
+    # The old switches stay as aliases of --set, so scripts and notes that use them keep working.
+    sets.add_argument("--heldout", action="store_const", const="heldout", dest="gold_set", help="alias of --set heldout")
+    sets.add_argument("--dev", action="store_const", const="dev", dest="gold_set", help="alias of --set dev")
+    ap.add_argument("--data", type=Path, help="report file or folder (default: data/, or the named set's folder)")
     ap.add_argument("--gold", type=Path, help="figures gold file")
     ap.add_argument("--domains", type=Path, help="domain tags gold file")
     ap.add_argument("--code", type=Path, help="code status gold file")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
-    # A named gold set (held-out, dev) is a folder holding its own report and gold files.
+    # A named gold set is a folder holding its own report and gold files.
     base = ROOT / "tests" / "gold" / (args.gold_set or "")
+    if args.gold_set and not base.is_dir():
+        ap.error(f"no gold set folder {base}; name one of the folders in tests/gold/")
     data = args.data or (base if args.gold_set else ROOT / "data")
     gold_path = args.gold or base / ("metrics.jsonl" if args.gold_set else "metrics_roles.jsonl")
     domains = args.domains or base / "domains.jsonl"

@@ -42,7 +42,8 @@ _SCORE_WORD_RE = re.compile("评分|得分|分数|准确率|成功率")
 _CJK_PREFIX = r"[\u4e00-\u9fff（(“\"「]{0,10}"
 # (pattern, strength, prefilter): a pattern that ends in a word is tried only on a text that has the word.
 _BENCH_RES: tuple[tuple[re.Pattern[str], int, re.Pattern[str] | None], ...] = (
-    (re.compile(rf"{_NAME_START}({_NAME})\s*[（(]?[^，。；,;A-Za-z]{{0,10}}?{_ANCHOR_STRONG}"), 2, _ANCHOR_RE),
+    # The filler may not start a new phrase: "AlphaFold 3 在同一基准上" names a system, not the benchmark.
+    (re.compile(rf"{_NAME_START}({_NAME})\s*[（(]?(?:(?!在|对|于|将|使)[^，。；,;A-Za-z]){{0,10}}?{_ANCHOR_STRONG}"), 2, _ANCHOR_RE),
     (re.compile(rf"{_ANCHOR_STRONG}\s*[（(:：]\s*({_NAME})\s*[）)]"), 2, None),
     (re.compile(rf"在{_CJK_PREFIX}\s*({_NAME})\s*[）)”\"」]?[^，。；,;\d]{{0,10}}?(?:上|中|里|环境|任务|评估|测试)"), 1, None),
     (re.compile(rf"[（(]\s*(?:如|例如|e\.g\.,?)?\s*({_NAME})\s*[）)]\s*(?:上|中)"), 1, None),
@@ -98,11 +99,42 @@ def benchmark_names(text: str) -> list[str]:
     return list(names)
 
 
+# The head of a bullet or clause that names what it reports on: "Electricity（ECL）：MSE …", "PANDA 前列腺分级：…",
+# "OCRBench 评测：得分 856". A registry name there is the benchmark even when it is too ambiguous to be
+# spotted in running text (Traffic, Weather, PANDA): the head says it is what is measured.
+_HEAD_RE = re.compile(r"^\s*([^：:，,。；;！？]{1,48}?)\s*[：:]")
+_HEAD_NAME_RE = re.compile(rf"(?<![A-Za-z0-9])[A-Za-z]{_NAME_TAIL}")
+# A registry name in parentheses right after another one is a note on it (WeatherBench 2（ERA5，2020 年测试）).
+_NOTE_GAP_RE = re.compile(r"^\s*[（(][^（()）]*$")
+
+
 def registry_spots(text: str, cache: dict[str, list[tuple[int, int, str, str]]]) -> list[tuple[int, int, str, str]]:
-    """`benchmarks.find_benchmarks(text)`, scanned once per text: a bullet's sentences are read again as context."""
+    """`benchmarks.find_benchmarks(text)` with the head name of the text, less parenthesised notes; scanned
+    once per text, since a bullet's sentences are read again as context."""
     if text not in cache:
-        cache[text] = benchmarks.find_benchmarks(text)
+        spots = benchmarks.find_benchmarks(text)
+        if (head := _head_spot(text)) and not any(s[0] < head[1] and head[0] < s[1] for s in spots):
+            spots = sorted([*spots, head])
+        cache[text] = [s for i, s in enumerate(spots)
+                       if i == 0 or s[2] == spots[i - 1][2] or not _NOTE_GAP_RE.match(text[spots[i - 1][1]:s[0]])]
     return cache[text]
+
+
+def _head_spot(text: str) -> tuple[int, int, str, str] | None:
+    """The first registry name in the head of `text` ("Traffic：…"), as a registry spot."""
+    m = _HEAD_RE.match(text)
+    if m is None:
+        return None
+    for name in _HEAD_NAME_RE.finditer(m.group(1)):
+        written = name.group().strip(" -_.'/&")
+        # "PANDA 前列腺 Gleason 分级": try the longest run of name words first, then shorter ones.
+        words = written.split(" ")
+        for n in range(len(words), 0, -1):
+            candidate = " ".join(words[:n])
+            if benchmarks.is_known(candidate):
+                start = m.start(1) + name.start()
+                return start, start + len(candidate), benchmarks.canonical(candidate), candidate
+    return None
 
 
 def benchmark_for(before: str, after: str, context: tuple[str, ...], near: list[tuple[int, int, str, str]],

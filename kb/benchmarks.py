@@ -92,6 +92,18 @@ def is_known(name: str) -> bool:
     return key(name) in registry().by_key
 
 
+def subset_of(family: str, name: str) -> str | None:
+    """The registry's name for subset `name` of benchmark `family` ("Amazon Reviews" + "Beauty" →
+    "Amazon Beauty"), when the registry lists it apart from the family; else None."""
+    reg = registry()
+    fam = reg.by_key.get(key(family), family)
+    for written in {family, fam}:
+        found = reg.by_key.get(key(f"{written} {name}"))
+        if found and found != fam:
+            return found
+    return None
+
+
 def find_benchmarks(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, canonical, as written) of every registry name spotted in `text`, in order."""
     reg = registry()

@@ -31,7 +31,9 @@ _EVIDENCE: dict[str, str] = {
                   r"|视听|audio-?video|unified (?:multimodal )?models?",
     "vision": r"(?<!视频)图像|影像|image(?!-to-3d)|(?<!-)\bvisual recognition|计算机视觉(?=[^-–—]*(?:图像|分割|检测|分类))|文生图|text-to-image",
     "video": r"视频|\bvideos?\b|世界模型|world models?",
-    "3d": r"三维|\b3d\b|3dgs|高斯泼溅|gaussian splatting|场景几何|几何感知|geometry-aware|相机|\bmesh|点云|point cloud|蒙皮|骨架|rigging|重建|reconstruction",
+    # A reconstruction needs a 3D object (a masked-image reconstruction is not 3D); a 3D CT volume is medical imaging.
+    "3d": r"三维(?!\s*(?:ct|mri|医学))|\b3d\b(?!\s*(?:ct|mri|medical))|3dgs|高斯泼溅|gaussian splatting|场景几何|几何感知|geometry-aware|相机|\bmesh|点云|point cloud|蒙皮|骨架|rigging"
+          r"|(?:三维|3d|场景|表面|几何|网格|人体|scene|surface|mesh)\s*(?:重建|reconstruction)",
     "robotics": r"机器人|具身|\brobot|embodied|人形|humanoid|机械臂|manipulation|\bvla\b|动作(?:分块|序列|轨迹)|action chunk|policies|策略生成的动作",
     # An embodied or navigation agent is robotics; a 代理模型 is a proxy model.
     "agents": r"(?<!导航)(?<!具身)智能体|(?<!embodied )(?<!navigation )\bagents?\b|\bagentic\b|代理(?!模型|任务|指标|变量|损失)",
@@ -39,17 +41,20 @@ _EVIDENCE: dict[str, str] = {
           r"|策略优化|policy optimization",
     "code": r"代码(?:生成|大模型|补全|修复|文档|模型)|软件工程|编程|\bcoding\b|code generation|code llms?|software engineering|\bcoder\b|\bswe\b",
     "medical": r"医疗|医学|临床|放射|病理|医生|\bmedical|\bclinical|health|radiolog",
-    "science": r"(?<!社会)(?<!计算社会)科学(?:文献|发现|研究|计算)|for science|ai4science|物理学|physics|(?<!强)化学|生物|材料科学|天文|蛋白质|分子|protein|scientific",
+    "science": r"(?<!社会)(?<!计算社会)科学(?:文献|发现|研究|计算)|for science|ai4science|物理学|physics|(?<!强)化学|生物|材料科学|天文|蛋白质|分子|protein|scientific"
+               r"|气象|天气预报|weather forecast|气候|climate",
     "audio": r"语音|音频|音乐|声音|\baudio\b|\bspeech\b|\bmusic\b|(?<!成功率（)(?<!成功率\()(?<!success rate \()\basr\b|\btts\b",
     # 量化了/量化分析 is "quantified", not quantization; a benchmark compressed (测试集压缩) is not model efficiency.
     "efficiency": r"量化(?!了|分析|评估|研究|衡量|地)|quantiz|(?<!测试集)(?<!数据集)(?<!基准)压缩(?!.{0,6}(?:基准|评估|测试集))|compression|剪枝|pruning|稀疏注意力|sparse attention|kv.?cache|kv 缓存"
-                  r"|推理加速|加速|speed-?up|显存|内存|(?<!不增加)(?<!无需额外)(?:计算|部署|训练|推理|token ?)(?:成本|开销)"
+                  r"|推理加速|加速|speed-?up|low-?latency|低延迟|linear-?time|线性(?:时间|复杂度)|显存|内存|(?<!不增加)(?<!无需额外)(?:计算|部署|训练|推理|token ?)(?:成本|开销)"
                   r"|降低[^，。]{0,8}(?:成本|开销|延迟)|高效训练|efficient|(?:采样|推理|训练数据|数据)效率|data efficiency|单张\s*gpu|single gpu|蒸馏",
     # A score "在…基准上" is measured on a benchmark; a paper about evaluation builds or studies one.
     "evaluation": r"评估|评测|基准(?![^，。；]{0,12}?上)|benchmark|测评|evaluat|诊断|diagnos|量化了|性能预测",
-    "theory": r"理论|可解释|\btheor|interpretab|扩展定律|scaling laws?|假说|hypothesis",
-    "generation": r"(?:图像|图片|视频|3d|三维|内容|音频|音乐|语音|文本|资产|结构|场景|蛋白质|骨架|序列)\s*生成|生成式|生成模型|生成任务"
-                  r"|语音合成|speech synthesis|(?:图像|视频)编辑|image editing|(?<!augmented )(?<!code )generation|generative|\baigc\b|扩散(?![^，。]{0,6}策略)|\bdiffusion\b(?! polic)|文生图|text-to-",
+    # A theorem (formal theorem proving) is mathematics, not theoretical analysis.
+    "theory": r"理论|可解释|\btheor(?!em)|interpretab|扩展定律|scaling laws?|假说|hypothesis",
+    # Generative retrieval/recommendation generates item ids, not content.
+    "generation": r"(?:图像|图片|视频|3d|三维|内容|音频|音乐|语音|文本|资产|结构|场景|蛋白质|骨架|序列)\s*生成|生成式(?!检索|推荐)|生成模型|生成任务"
+                  r"|语音合成|speech synthesis|(?:图像|视频)编辑|image editing|(?<!augmented )(?<!code )generation|generative(?! retrieval| recommend)|\baigc\b|扩散(?![^，。]{0,6}策略)|\bdiffusion\b(?! polic)|文生图|text-to-",
     "retrieval": r"检索|\brag\b|retrieval|搜索(?!最优|最佳|空间)|\bsearch\b|推荐|recommend|信息获取|information seeking|召回",
     "ecommerce": r"电商|电子商务|e-?commerce|零售|商品",
     "safety": r"安全|越狱|jailbreak|隐私|privacy|漏洞|操控|manipulat(?:e|ion) (?:the )?model|\bsafety\b|有害|harmful"

@@ -86,8 +86,10 @@ def stored_papers(con: duckdb.DuckDBPyConnection) -> list[Paper]:
 
 # Bumped whenever extraction rules change what is stored (figures, roles, tags, code status), so an
 # existing knowledge base is re-extracted from its sections on the next ingest or `kb doctor --repair`.
-# 1: everything before the version was recorded; 2: numbers, 分别 lists and tag rules of issue 13's second round.
-EXTRACTOR_VERSION = 2
+# 1: everything before the version was recorded; 2: numbers, 分别 lists and tag rules of issue 13's second round;
+# 3: bullet-head benchmarks, family subsets, reference lines as baselines, paired 分别 lists, settings and solved
+# counts, registry additions and tag rules for fields beyond the seed reports (tuned on dev2).
+EXTRACTOR_VERSION = 3
 
 
 def facts_stale(meta: dict[str, str]) -> bool:

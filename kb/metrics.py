@@ -17,7 +17,7 @@ from kb.benchmark_names import benchmark_for, own_benchmark, registry_spots
 from kb.metric_names import metric_mentions
 from kb.numbers import FROM_RE, WINDOW, Figure, before_of, find_figures
 from kb.parse import Paper
-from kb.respective import respective_benchmarks
+from kb.respective import respective_benchmarks, respective_compared
 from kb.sentences import Sentence, bullet_sentences
 
 # Sections whose figures are extracted, in this order.
@@ -190,6 +190,11 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
     kind = roles.reference_label(sentence.label)
     quoted = kind == "reference" or (kind == "comparison" and not roles.names_own_method(text, own))
     pairs, alone = ({}, {}) if quoted else _pairs(text, figures)
+    if not quoted and (listed := respective_compared(text, [(f.start, f.end) for f in figures])):
+        # Paired lists ("分别为 2.1% / 4.6%，优于 Emformer（2.6% / 5.9%）") replace what each figure read alone.
+        taken = set(listed) | {c for c, _ in listed.values()}
+        pairs = {r: p for r, p in pairs.items() if r not in taken and p[0] not in taken} | listed
+        alone = {j: s for j, s in alone.items() if j not in taken}
     respective = respective_benchmarks(text, [(f.start, f.end) for f in figures], spots) if spots else {}
     compared = {b for b, _ in pairs.values()}
     rows: list[Metric] = []
@@ -217,7 +222,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             if change_direction is None:
                 change_direction = _DIRECTIONS.get(_direction(clause, after, sign))
         elif baseline_fig is None:
-            if quoted or i in alone or roles.is_baseline_subject(clause):
+            if quoted or i in alone or roles.is_baseline_subject(clause) or roles.is_reference(before, text[fig.end:fig.end + 40]):
                 role, system = "baseline", alone.get(i)
             elif last is not None and last[1] == "change" and _AND_GAP_RE.match(text[figures[last[0]].end:fig.start]):
                 role, change_direction = "change", last[2]  # 分别提升了 4.5% 和 12.4%

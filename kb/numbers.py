@@ -42,21 +42,32 @@ class Figure:
 _NUM_RE = re.compile(r"(?<![\d.,])(?P<sign>[+＋]|(?<![\w\d)])[-−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _UNIT_RE = re.compile(
     r"\s*(?P<unit>%|％|个百分点|百分点|个点|pp(?![A-Za-z])|倍|[x×](?![A-Za-z])|ms(?![A-Za-z])|毫秒|秒|s(?![A-Za-z])"
-    r"|分钟|min(?![A-Za-z])|小时|h(?![A-Za-z])|GB|MB|TB|FPS|fps|tokens?(?![A-Za-z])|dB(?![A-Za-z])"
-    r"|[Kk]\s*(?:tokens?|Token)(?![A-Za-z])|[Kk](?![A-Za-z0-9])|分(?![类布析子钟辨别配支组数之]))"
+    r"|分钟|min(?![A-Za-z])|小时|h(?![A-Za-z])|ns(?![A-Za-z])|μs(?![A-Za-z])|GB|MB|TB|FPS|fps|tokens?(?![A-Za-z])|dB(?![A-Za-z])"
+    r"|个数量级|数量级"
+    r"|[Kk]\s*(?:tokens?|Token)(?![A-Za-z])|[Kk](?![A-Za-z0-9])|分(?![类布析子钟辨别配支组数之制]))"
 )
 _UNITS = {
     "%": "%", "％": "%", "个百分点": "pp", "百分点": "pp", "个点": "pp", "pp": "pp", "倍": "x", "x": "x", "×": "x",
     "ms": "ms", "毫秒": "ms", "秒": "s", "s": "s", "分钟": "min", "min": "min", "小时": "h", "h": "h",
     "GB": "GB", "MB": "MB", "TB": "TB", "FPS": "FPS", "fps": "FPS", "token": "token", "tokens": "token", "分": None,
-    "dB": "dB", "K": "K", "k": "K",
+    "dB": "dB", "K": "K", "k": "K", "ns": "ns", "μs": "μs", "个数量级": "orders of magnitude", "数量级": "orders of magnitude",
 }
 _RANGE_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*(?=\d)")
 # Classifiers that make a bare number a count: 5 个基准, 700 帧, 3-4 轮, 120 万张, 204 对.
 _COUNT_RE = re.compile(
     r"\s*(?:多|余)?\s*(?:万|亿|千|百|个(?!百分点|点)|次|例|帧|轮|种|项|类|篇|条|张|对|名|位|层|步|维|卡|块|台|份|组|款|家"
-    r"|年|月|日|天|周|句|行|题|道|段|页|部|根|只|件|颗|像素|阶段|人)"
+    r"|年|月|日|天|周|句|行|题|道|段|页|部|根|只|件|颗|像素|阶段|人|任务|残基|原子|样本)"
 )
+# A count that is the outcome: items solved out of a whole ("解决了 27 道题（共 657 道）", "仅解决 23 道").
+# Not a count of settings won ("12 个子领域中的 10 个上最佳"): dev gold leaves those out, dev2 gold keeps them.
+_SOLVED_BEFORE_RE = re.compile(r"(?:解决了?|答对了?|做对了?|证明了?|攻克了?|solved)\s*(?:约|近|仅|只)?\s*$")
+_OUT_OF_AFTER_RE = re.compile(r"^\s*(?:个|道|题|项)[^，,；;。\d]{0,4}?[（(]\s*(?:共|总共|总计|out of)\s*\d")
+# The scale a score is given on: "MOS 为 4.12（5 分制）", "10-point scale".
+_SCALE_AFTER_RE = re.compile(r"\s*(?:分制|点量表|级量表|-point scale|point scale)")
+# A figure that modifies the subject whose value follows: "72 小时台风路径误差为 142 km", "未来 3 秒的轨迹",
+# "scTM > 0.5 的比例达到 91%": a horizon or threshold, not a result.
+_MODIFIER_AFTER_RE = re.compile(r"\s*(?:的)?[\u4e00-\u9fff]{1,8}(?:为|是|达到?|约为)\s*(?:约|近|仅)?\s*\d")
+_HORIZON_BEFORE_RE = re.compile(r"(?:未来|提前|前|past|next)\s*$", re.I)
 # Words right before a number (with one space) that make it a measurement, not a version.
 _LEAD_WORDS = {"vs", "to", "from", "of", "by", "at", "and", "is", "was", "were", "with", "than", "reaches", "achieves",
                "about", "score", "accuracy", "psnr", "ssim", "lpips", "fid", "fvd", "fpsd", "auv", "lce", "miou", "auc",
@@ -68,7 +79,7 @@ _UPPER_RE = re.compile(r"\d+(?:\.\d+)?")
 _NAME_AFTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]|-[A-Za-z]|°|:\d")
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9+\-_.]*)[ ]$")
 _SCORE_LIKE_RE = re.compile(r"0\.\d{2,}|\d{2,}\.\d+")
-_SETTING_BEFORE_RE = re.compile(r"[A-Za-z]\s*[=＝]\s*$|第\s*$")
+_SETTING_BEFORE_RE = re.compile(r"[A-Za-z\u0391-\u03c9]\s*[=＝]\s*$|第\s*$")  # N=4, α=0.1, 第 3 名
 _ARXIV_ID_RE = re.compile(r"\d{4}\.\d{4,5}")
 _DATE_RE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b")
 _MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM)(?!占用)")
@@ -86,7 +97,7 @@ _DIMENSION_AFTER_RE = re.compile(r"\s*\d")
 _DIMENSION_BEFORE_RE = re.compile(r"\d\s*[x×]\s*$")
 # A `×` that names a magnification is a task setting: 4× 超分, 8× 下采样, 2x upscaling.
 _MAGNIFY_AFTER_RE = re.compile(
-    r"\s*(?:的)?\s*(?:超分|超分辨率|上采样|下采样|降采样|放大|缩放|分辨率|super-?resolution|upscal|upsampl|downsampl|zoom)", re.I)
+    r"\s*(?:的)?\s*(?:超分|超分辨率|上采样|下采样|降采样|放大|缩放|分辨率|倍率|super-?resolution|upscal|upsampl|downsampl|zoom|magnification)", re.I)
 # A length given in thousands (12.4K, 45K token) is a figure only where the sentence says it changed
 # ("从 12.4K 降至 7.7K", "仍需 9.8K"); elsewhere it is a context or size (32K 上下文).
 # The same holds for token counts in a clause about length or context (平均输出长度从 4,120 Token 降至 2,350 Token).
@@ -108,7 +119,8 @@ _CONDITION_BEFORE_RE = re.compile(r"在|当|若|如果|假设|under|when|at", re
 _MAINTAIN_RE = re.compile(r"保持|维持|保证|保有|不损失|不牺牲|maintain|preserv|retain", re.I)
 # A share of the data, not a performance: "屏蔽 0.01% 的 token", "极少量（约0.01%）", "占 30%".
 _DATA_AFTER_RE = re.compile(
-    r"^\s*(?:的)?\s*(?:[\u4e00-\u9fffA-Za-z]{0,6}?)(?:token|数据|(?<![零少小])样本|参数|权重|专家|注意力头|神经元|通道|语料|patch|像素|训练集)",
+    r"^\s*(?:的)?\s*(?:[\u4e00-\u9fffA-Za-z]{0,6}?)(?:token|数据|(?<![零少小])样本|参数|权重|专家|注意力头|神经元|通道|语料|patch|像素|训练集"
+    r"|标注|标签|labels?)",
     re.I)
 _AMOUNT_BEFORE_RE = re.compile(
     r"(?:少量|极少|少数|小部分|一部分|大部分|多数|大量)[^，,；;。\d]{0,8}?[（(]\s*(?:约|仅|近|不到|超过)?\s*$"
@@ -198,6 +210,13 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # the level the method is set to, not what it achieved
     if _is_condition(before, text[unit_end:unit_end + 20]) or _is_share_of_data(before, text[unit_end:unit_end + 20], unit):
         return False
+    if _SCALE_AFTER_RE.match(after):
+        return False  # 5 分制: the scale, not a score
+    if unit in (None, "s", "min", "h") and (_HORIZON_BEFORE_RE.search(before) or _MODIFIER_AFTER_RE.match(text, unit_end)) \
+            and not FROM_RE.search(clause):
+        return False  # 未来 3 秒的轨迹, 72 小时台风路径误差为 142 km
+    if raw_unit is None and "." not in raw and (_SOLVED_BEFORE_RE.search(before) or _OUT_OF_AFTER_RE.match(after)):
+        return True  # 解决了 27 道题, 有 29 个取得最优: the count is the result
     if raw_unit is None:
         if (count := _COUNT_RE.match(after)) and ("." not in raw or count.group().strip()[:1] in "多余万亿千百"):
             return False  # 5 个基准, 700 帧, 120 万张; an average (5.12 个 Token) is a measurement

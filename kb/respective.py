@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from kb import benchmarks
+from kb import benchmarks, roles
 
 _RESPECTIVELY_RE = re.compile(r"分别|各自|respectively", re.I)
 # What may separate two items of one list: "、", "，", "和", "以及", "/", "and".
@@ -49,12 +49,41 @@ def respective_benchmarks(text: str, figures: list[tuple[int, int]],
     return out
 
 
+def respective_compared(text: str, figures: list[tuple[int, int]]) -> dict[int, tuple[int, str | None]]:
+    """{result: (compared figure, system)} for a 分别 list answered by a list of a compared system's
+    figures in parentheses: "WER 分别为 2.1% / 4.6%，优于 Emformer（2.6% / 5.9%）" pairs 2.1 with 2.6
+    and 4.6 with 5.9, where reading each figure alone would leave the compared ones as results."""
+    out: dict[int, tuple[int, str | None]] = {}
+    if not _RESPECTIVELY_RE.search(text):
+        return out
+    starts = [f[0] for f in figures]
+    for m in _RESPECTIVELY_RE.finditer(text):
+        run = _figure_run(text, figures, starts, m.end())
+        if not run or run[-1] + len(run) >= len(figures):
+            continue
+        first, last = run[-1] + 1, run[-1] + len(run)
+        if any(not _SEPARATOR_RE.match(text[figures[i - 1][1]:figures[i][0]]) for i in range(first + 1, last + 1)):
+            continue  # the compared figures must form one list of the same length
+        system = roles.compared_before(text[max(0, figures[first][0] - 80):figures[first][0]], text[figures[last][1]:])
+        if system is not None and not _STOP_RE.search(text, figures[run[-1]][1], figures[first][0]):
+            out.update({r: (c, system) for r, c in zip(run, range(first, last + 1))})
+    return out
+
+
 def _with_unspotted_names(text: str, spots: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
-    """`spots` and the registry names too ambiguous to spot in running text (Weather, ACID), which a list
-    of names next to 分别 shows to be benchmarks."""
+    """`spots` and the registry names too ambiguous to spot in running text (Weather, ACID), or subsets
+    of a benchmark named before them (Beauty after Amazon Reviews), which a list of names next to 分别
+    shows to be benchmarks."""
     taken = [(s[0], s[1]) for s in spots]
-    extra = [(m.start(), m.end(), benchmarks.canonical(m.group()), m.group()) for m in _NAME_RE.finditer(text)
-             if benchmarks.is_known(m.group()) and not any(a < m.end() and m.start() < b for a, b in taken)]
+    extra = []
+    for m in _NAME_RE.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        if benchmarks.is_known(m.group()):
+            extra.append((m.start(), m.end(), benchmarks.canonical(m.group()), m.group()))
+        # "Amazon Reviews：在 Beauty、Sports 上…分别": subsets named after their family.
+        elif sub := next((found for s in spots if s[1] <= m.start() and (found := benchmarks.subset_of(s[2], m.group()))), None):
+            extra.append((m.start(), m.end(), sub, sub))
     return sorted(spots + extra) if extra else spots
 
 

@@ -249,6 +249,27 @@ def is_baseline_subject(clause: str) -> bool:
     return True
 
 
+# A sentence that opens by saying it quotes others: "作为对比，Qwen2.5-VL-7B 为 864 分", "作为参考，AlphaFold 3 …约为 80%".
+_REFERENCE_LEAD_RE = re.compile(
+    r"(?:^|[：:])\s*(?:作为(?:对比|参考|对照|比较|参照)|相比之下|对比之下|相较之下|for (?:reference|comparison)|by comparison"
+    r"|in comparison)\s*[，,：:]", re.I)
+# A clause after the figure that calls it a reference: "UnitY 的 ASR-BLEU 为 27.6，作为质量上限参考".
+_REFERENCE_AFTER_RE = re.compile(r"^[^，,；;。]{0,6}?[，,]\s*(?:作为|用作|视为)[^，,；;。]{0,10}?(?:参考|对照|参照|上限|下限)")
+# A figure inside the phrase naming the compared system: "与需要 4 小时超参数搜索的 AutoGluon 相比".
+_INSIDE_COMPARED_BEFORE_RE = re.compile(r"(?:与|和|跟|同)[^，,；;。\d]{0,12}$")
+_INSIDE_COMPARED_AFTER_RE = re.compile(r"^[^，,；;。\d]{1,30}?(?:相比|相较|比较)")
+
+
+def is_reference(before: str, after: str) -> bool:
+    """Whether the sentence quotes the figure as another system's reference point rather than this
+    paper's result: after 作为对比/作为参考, before ", 作为…参考", or inside "与 … 的 X 相比"."""
+    lead = _REFERENCE_LEAD_RE.search(before)
+    if lead and not _OWN_WORDS_RE.search(before[lead.end():]):
+        return True
+    return bool(_REFERENCE_AFTER_RE.match(after)
+                or (_INSIDE_COMPARED_BEFORE_RE.search(before) and _INSIDE_COMPARED_AFTER_RE.match(after)))
+
+
 def setting_of(text: str) -> str | None:
     """The condition the sentence names (`7B`, `80B MoE`, `32k`, `Qwen3-14B`), joined with ", "."""
     found: list[str] = []

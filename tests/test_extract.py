@@ -395,10 +395,10 @@ def test_extraction_keeps_its_in_sample_scores() -> None:
     # Measured on the seed gold (in-sample; the held-out figures are in BENCHMARKS.md).
     score = _load_eval_module().evaluate(DATA, GOLD)
     assert score.n_gold >= 100
-    assert score.precision >= 0.90, score.false_positives
-    assert score.recall >= 0.87, score.misses
-    assert score.role_accuracy >= 0.97, score.wrong
-    assert score.benchmark_accuracy >= 0.83, score.wrong
+    assert score.precision >= 0.91, score.false_positives
+    assert score.recall >= 0.88, score.misses
+    assert score.role_accuracy >= 0.98, score.wrong
+    assert score.benchmark_accuracy >= 0.84, score.wrong
 
 
 def test_domain_tags_keep_their_in_sample_f1() -> None:
@@ -407,23 +407,38 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
     assert tags.f1 >= 0.91, (tags.missing, tags.extra)
 
 
-DEV = ROOT / "tests" / "gold" / "dev"
+# The dev sets are tuned on, like the seed gold (dev since extractor version 2, dev2, which covers a
+# much wider range of ML fields, since version 3); held-out figures are in BENCHMARKS.md.
+# (folder, precision, recall, role accuracy, benchmark accuracy, domain F1, code status): a little
+# under the measured figures, so a regression fails.
+DEV_FLOORS = [("dev", 0.95, 0.92, 0.96, 0.97, 0.86, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.96, 0.84, 0.90)]
 
 
-@pytest.mark.skipif(not (DEV / "metrics.jsonl").exists(), reason="no dev set")
-def test_extraction_keeps_its_dev_scores() -> None:
-    # The dev set (tests/gold/dev/) is tuned on, like the seed gold; held-out figures are in BENCHMARKS.md.
+@pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
+def test_extraction_keeps_its_dev_scores(name: str, precision: float, recall: float, role: float, benchmark: float,
+                                         domain_f1: float, code: float) -> None:
+    folder = ROOT / "tests" / "gold" / name
     ev = _load_eval_module()
-    [report] = sorted(DEV.glob("*.md"))
-    score = ev.evaluate(report, DEV / "metrics.jsonl")
+    [report] = sorted(folder.glob("*.md"))
+    score = ev.evaluate(report, folder / "metrics.jsonl")
     assert score.n_gold >= 200
-    assert score.precision >= 0.94, score.false_positives
-    assert score.recall >= 0.90, score.misses
-    assert score.role_accuracy >= 0.95, score.wrong
-    assert score.benchmark_accuracy >= 0.95, score.wrong
+    assert score.precision >= precision, score.false_positives
+    assert score.recall >= recall, score.misses
+    assert score.role_accuracy >= role, score.wrong
+    assert score.benchmark_accuracy >= benchmark, score.wrong
     papers = ev.load_papers(report)
-    assert ev.score_tags(DEV / "domains.jsonl", papers).f1 >= 0.85
-    assert ev.score_code(DEV / "code_status.jsonl", papers)[0] >= 0.9
+    assert ev.score_tags(folder / "domains.jsonl", papers).f1 >= domain_f1
+    assert ev.score_code(folder / "code_status.jsonl", papers)[0] >= code
+
+
+def test_eval_set_switch_names_a_gold_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    ev = _load_eval_module()
+    assert ev.main(["--set", "dev"]) == 0
+    by_set = capsys.readouterr().out
+    assert ev.main(["--dev"]) == 0  # the old switch is an alias of --set dev
+    assert capsys.readouterr().out == by_set
+    with pytest.raises(SystemExit):
+        ev.main(["--set", "no-such-set"])
 
 
 def test_scoring_needs_value_role_and_canonical_benchmark() -> None:
@@ -709,3 +724,70 @@ def test_extraction_time_grows_linearly_with_input_size(unit: str) -> None:
     small, middle, large = (_extraction_seconds(unit * k * n) for k in (1, 2, 4))
     floor = 0.01  # below this a timing is noise; such inputs are fast whatever the ratio
     assert large / max(small, floor) < 10 and large / max(middle, floor) < 5, (small, middle, large)
+
+
+@pytest.mark.parametrize("line, benchmark", [
+    ("*   **Electricity（ECL）**：MSE / MAE 分别为 0.158 / 0.251。", "Electricity"),  # too ambiguous in running text
+    ("*   **Traffic**：MSE 相比 iTransformer 降低 4.6%。", "Traffic"),
+    ("*   **PANDA 前列腺 Gleason 分级**：二次加权 Kappa 为 0.942。", "PANDA"),
+    ("*   **WeatherBench 2（ERA5，2020 年测试）**：Z500 RMSE 为 298。", "WeatherBench 2"),  # ERA5 is a note on it
+])
+def test_a_benchmark_named_at_the_head_of_a_bullet_is_its_figures_benchmark(line: str, benchmark: str) -> None:
+    rows = metrics_of(line)
+    assert rows and {m.benchmark for m in rows} == {benchmark}
+
+
+def test_a_system_before_anchor_words_is_not_the_benchmark() -> None:
+    [m] = metrics_of("*   PoseBusters：作为参考，AlphaFold 3 在同一基准上的成功率约为 80%。")
+    assert (m.benchmark, m.role) == ("PoseBusters", "baseline")
+
+
+def test_subsets_listed_after_their_family_take_the_subset_names() -> None:
+    rows = metrics_of("*   **Amazon Reviews 2018**：在 Beauty、Sports、Toys 三个子集上，Recall@10 分别提升 8.7%、6.2% 和 9.5%。")
+    assert [m.benchmark for m in rows] == ["Amazon Beauty", "Amazon Sports", "Amazon Toys"]
+
+
+@pytest.mark.parametrize("line, baselines", [
+    ("*   **OCRBench 评测**：得分 856。作为对比，Qwen2.5-VL-7B 为 864 分，GPT-4o 为 805 分。", [864.0, 805.0]),
+    ("*   **结构一致性**：F1 达到 0.63。作为参考，人类作曲的参考曲目该指标为 0.71。", [0.71]),
+    ("*   **离线上限**：离线模型 UnitY 的 ASR-BLEU 为 27.6，作为质量上限参考。", [27.6]),
+])
+def test_reference_lines_quote_baselines(line: str, baselines: list[float]) -> None:
+    assert [m.value for m in metrics_of(line) if m.role == "baseline"] == baselines
+
+
+def test_a_respective_list_answered_by_a_compared_list_pairs_in_order() -> None:
+    rows = metrics_of("*   **LibriSpeech**：在 test-clean / test-other 上，WER 分别为 2.1% / 4.6%，优于同等延迟下的 Emformer（2.6% / 5.9%）。")
+    assert [(m.value, m.baseline, m.role) for m in rows] == [(2.1, 2.6, "result"), (4.6, 5.9, "result")]
+    assert {m.compared_to for m in rows} == {"同等延迟下的 Emformer"}
+
+
+@pytest.mark.parametrize("line, values", [
+    ("*   **语音自然度**：合成语音的 MOS 为 4.12（5 分制）。", [4.12]),  # the scale is no score
+    ("*   **Split CIFAR-100（10 任务）**：平均准确率为 89.7%。", [89.7]),  # a task count
+    ("*   **场景分类**：BigEarthNet-S2（10% 标注）上的 mAP 为 87.3。", [87.3]),  # a share of labels
+    ("*   **输入**：部分细胞级任务使用 40× 倍率，准确率为 91.2%。", [91.2]),  # a magnification
+    ("*   **台风路径**：72 小时台风路径误差为 142 km，比 IFS 低 18%。", [142.0, 18.0]),  # a horizon
+    ("*   **Non-IID**：在 Dirichlet α=0.1 的划分下，准确率下降不到 0.8%。", [0.8]),  # a setting
+    ("*   **PutnamBench**：解决了 27 道题（共 657 道）。", [27.0]),  # items solved are the result
+])
+def test_settings_are_not_figures_and_solved_counts_are(line: str, values: list[float]) -> None:
+    assert [m.value for m in metrics_of(line)] == values
+
+
+def test_orders_of_magnitude_are_a_change() -> None:
+    [m] = metrics_of("*   **计算速度**：相比 DFT，单步计算速度快约 4 个数量级。")
+    assert (m.value, m.unit, m.role, m.change_direction) == (4.0, "orders of magnitude", "change", "increase")
+
+
+@pytest.mark.parametrize("title, contribution, present, absent", [
+    ("LeanProver: RL for Formal Theorem Proving", "提出了形式化定理证明方法。", set(), {"theory"}),
+    ("EarthMAE: Remote Sensing Foundation Model", "通过掩码重建预训练遥感图像编码器。", {"vision"}, {"3d"}),
+    ("OmniSeg-CT: Universal Segmentation in 3D CT", "提出了医学影像分割模型。", {"medical"}, {"3d"}),
+    ("AeroCast: Global Weather Forecasting", "提出了一个全球中期天气预报模型。", {"science"}, set()),
+    ("GenRec: Generative Retrieval for Recommendation", "提出了生成式推荐方法。", {"retrieval"}, {"generation"}),
+    ("FastASR: Low-Latency Streaming Speech Recognition", "降低首字延迟。", {"audio", "efficiency"}, set()),
+])
+def test_tags_of_fields_beyond_the_seed_reports(title: str, contribution: str, present: set[str], absent: set[str]) -> None:
+    tags = {t.domain for t in tag_texts(title, "", contribution)}
+    assert present <= tags and not absent & tags, tags
