@@ -22,7 +22,7 @@ _MODEL_RE = re.compile(
 )
 # Metric names and generic terms that the benchmark patterns would otherwise pick up ("在 AUV 指标上").
 _NOT_BENCHMARK_RE = re.compile(
-    r"(?:PSNR|SSIM|LPIPS|FVD|FID|FPSD|mIoU|IoU|Dice|F1|AUC|AUROC|AUV|LCE|BLEU|ROUGE(?:-\w+)?|METEOR|mAP|WER|CER|CKA"
+    r"(?:PSNR|SSIM|LPIPS|FVD|FID|FPSD|mIoU|IoU|Dice|F1|AUC|AUROC|AUV|LCE|BLEU|ROUGE(?:-\w+)?|METEOR|mAP|WER|CER|CKA|CDM|TEDS|SPL"
     r"|PPL|SR|LR|Spearman|Pearson|Top-?\d+|Pass@\d+|N-acc|Acc|SOTA|Token|KV[- ]?Cache|GPU|CPU|LLMs?|RL|SFT|MoE"
     r"|NLU|NLP|QA|VQA|GUI|API|AI|OOD|Transformers?|Dense)",
     re.I,
@@ -134,6 +134,12 @@ def _head_spot(text: str) -> tuple[int, int, str, str] | None:
             if benchmarks.is_known(candidate):
                 start = m.start(1) + name.start()
                 return start, start + len(candidate), benchmarks.canonical(candidate), candidate
+    # A head that is one name saying it is a benchmark ("JudgeBench：…", "RewardBench 2：…") names one the
+    # registry does not know yet.
+    head = m.group(1).strip()
+    if (name := _HEAD_NAME_RE.fullmatch(head)) and _BENCHMARK_WORD_RE.search(head) and _is_benchmark_name(head):
+        start = m.start(1)
+        return start, start + len(head), benchmarks.canonical(head), head
     return None
 
 

@@ -88,8 +88,11 @@ def stored_papers(con: duckdb.DuckDBPyConnection) -> list[Paper]:
 # existing knowledge base is re-extracted from its sections on the next ingest or `kb doctor --repair`.
 # 1: everything before the version was recorded; 2: numbers, 分别 lists and tag rules of issue 13's second round;
 # 3: bullet-head benchmarks, family subsets, reference lines as baselines, paired 分别 lists, settings and solved
-# counts, registry additions and tag rules for fields beyond the seed reports (tuned on dev2).
-EXTRACTOR_VERSION = 3
+# counts, registry additions and tag rules for fields beyond the seed reports (tuned on dev2);
+# 4: bullet heads naming unknown …Bench benchmarks, CDM/TEDS/SPL as metrics, year.month ranges, ± spreads,
+# cores and views as non-figures, another model's figure in its own clause, 接近/相差/bare-name pairs, gaps
+# never paired, change lists past a 基线, 少/额外占用 changes (dev3).
+EXTRACTOR_VERSION = 4
 
 
 def facts_stale(meta: dict[str, str]) -> bool:

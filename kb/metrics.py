@@ -65,7 +65,7 @@ class Metric:
 _TO_GAP_RE = re.compile(
     r"^\s*(?:[（(][^（()）\d]{1,30}[）)])?\s*(?:[^\d，,；;。]{0,6}?)(?:至|到|为|→|->|to)\s*(?:了|约|近|大约|仅|只有)?\s*$", re.I)
 # "高于 Wan2.1（84.7）与 HunyuanVideo（83.2）": the next system of a list of compared figures.
-_NEXT_COMPARED_RE = re.compile(r"^\s*[）)]\s*(?:与|和|、|及|以及|,|，)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*[（(]\s*$")
+_NEXT_COMPARED_RE = re.compile(r"^\s*[）)]\s*(?:与|和|、|及|以及|,|，)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*[（(]\s*(?:约|近|~|≈)?\s*$")
 _VS_GAP_RE = re.compile(r"^\s*(?:vs\.?|VS|versus|对比|对|[（(]\s*(?:基线|baseline|原始|原|此前|之前)[^\d，,；;。]{0,6}?)\s*$", re.I)
 _QUALIFIER_RE = re.compile(r"(?:约|超过|高达|仅|近|接近|最高|逾|不到|少于|小于|大于|多于|达|了|<|>|≈|~|≤|≥|＜|＞|\s)+$")
 _IMPROVE_RE = re.compile(r"↑|提升|提高|增加|增长|超越|超过|优于|上升|改善|加速|提速|加快|更快|领先|高出|faster|improv|gain|outperform|boost|increase", re.I)
@@ -131,7 +131,7 @@ def _pairs(text: str, figures: list[Figure]) -> tuple[dict[int, tuple[int, str |
             pairs[i] = (i + 1, None)  # 98.4 vs 77.0, 8.7（基线 10.2）
         elif (system := roles.pair_gap(gap)) is not None:
             pairs[i] = (i + 1, system)  # 平均分（72.5）显著高于标准微调（70.1）
-        elif (system := roles.paren_system(gap)) is not None:
+        elif (system := roles.paren_system(gap)) is not None and (fig.unit == nxt.unit or None in (fig.unit, nxt.unit)):
             pairs[i] = (i + 1, system)  # WER 为 1.83%（F5-TTS 为 2.42%）
         else:
             continue
@@ -146,15 +146,23 @@ def _pairs(text: str, figures: list[Figure]) -> tuple[dict[int, tuple[int, str |
             continue
         before, after = before_of(text, fig.start), text[fig.end:fig.end + 8]
         system = roles.compared_before(before, after) or roles.on_par_system(before, after) or roles.whereas_system(before)
+        model = roles.model_clause_system(before) if system is None else None
+        system = system or model
         raised = system is None and roles.raised_to(before)
         of = roles.compared_of(before) if system is None and not raised else None
         if system is None and not raised and of is None:
             continue
         # The paper's own figure is the nearest earlier one not yet paired, in a compatible unit.
         own = next((i for i in range(j - 1, -1, -1) if i not in used and i not in alone
-                    and (figures[i].unit == fig.unit or None in (figures[i].unit, fig.unit))), None)
+                    and (figures[i].unit == fig.unit or None in (figures[i].unit, fig.unit))
+                    and not roles.is_gap(before_of(text, figures[i].start))), None)
+        if model is not None and own is not None:
+            own_before = before_of(text, figures[own].start)
+            if roles.model_clause_system(own_before) or roles.is_reference(own_before, text[figures[own].end:figures[own].end + 40]):
+                alone[j] = model  # "作为对比，Qwen2.5-VL-7B 为 864 分，GPT-4o 为 805 分": both are others'
+                continue
         if own is None:
-            if system is not None:
+            if system is not None and model is None:
                 alone[j] = system
             continue
         if of is not None:
@@ -222,10 +230,10 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             if change_direction is None:
                 change_direction = _DIRECTIONS.get(_direction(clause, after, sign))
         elif baseline_fig is None:
-            if quoted or i in alone or roles.is_baseline_subject(clause) or roles.is_reference(before, text[fig.end:fig.end + 40]):
+            if last is not None and last[1] == "change" and _AND_GAP_RE.match(text[figures[last[0]].end:fig.start]):
+                role, change_direction = "change", last[2]  # 分别提升了 4.5% 和 12.4%; 分别比基线高 1.1、0.6 和 2.8 分
+            elif quoted or i in alone or roles.is_baseline_subject(clause) or roles.is_reference(before, text[fig.end:fig.end + 40]):
                 role, system = "baseline", alone.get(i)
-            elif last is not None and last[1] == "change" and _AND_GAP_RE.match(text[figures[last[0]].end:fig.start]):
-                role, change_direction = "change", last[2]  # 分别提升了 4.5% 和 12.4%
         last = (i, role, change_direction)
         # Registry names in the figure's window: the nearest before it, else the first after it in its clause.
         k = bisect.bisect_left(starts, fig.start)

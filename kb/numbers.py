@@ -56,7 +56,7 @@ _RANGE_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*(?=\d)")
 # Classifiers that make a bare number a count: 5 个基准, 700 帧, 3-4 轮, 120 万张, 204 对.
 _COUNT_RE = re.compile(
     r"\s*(?:多|余)?\s*(?:万|亿|千|百|个(?!百分点|点)|次|例|帧|轮|种|项|类|篇|条|张|对|名|位|层|步|维|卡|块|台|份|组|款|家"
-    r"|年|月|日|天|周|句|行|题|道|段|页|部|根|只|件|颗|像素|阶段|人|任务|残基|原子|样本)"
+    r"|年|月|日|天|周|句|行|题|道|段|页|部|根|只|件|颗|像素|阶段|人|任务|残基|原子|样本|核(?!心)|视图)"
 )
 # A count that is the outcome: items solved out of a whole ("解决了 27 道题（共 657 道）", "仅解决 23 道").
 # Not a count of settings won ("12 个子领域中的 10 个上最佳"): dev gold leaves those out, dev2 gold keeps them.
@@ -82,6 +82,10 @@ _SCORE_LIKE_RE = re.compile(r"0\.\d{2,}|\d{2,}\.\d+")
 _SETTING_BEFORE_RE = re.compile(r"[A-Za-z\u0391-\u03c9]\s*[=＝]\s*$|第\s*$")  # N=4, α=0.1, 第 3 名
 _ARXIV_ID_RE = re.compile(r"\d{4}\.\d{4,5}")
 _DATE_RE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b")
+# A year and month written with a dot, in a date range: "LiveCodeBench v6（2025.02–2025.05）".
+_YEAR_MONTH_RE = re.compile(r"(?:19|20)\d\d\.(?:0[1-9]|1[0-2])")
+_YEAR_MONTH_NEAR_RE = re.compile(r"^\s*[–—~～至-]\s*(?:19|20)\d\d\.\d|[–—~～至-]\s*$")
+_TOLERANCE_BEFORE_RE = re.compile(r"±\s*$")  # "MOS 为 4.38 ± 0.07": the spread of a figure, not one
 _MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM)(?!占用)")
 _MEMORY_BEFORE_RE = re.compile(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$")
 _LENGTH_BEFORE_RE = re.compile(r"长达\s*$")
@@ -187,6 +191,11 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # N=4, 第 3 名
     if _ARXIV_ID_RE.fullmatch(raw) or _DATE_RE.match(text, start):
         return False  # arXiv ids and dates
+    if _YEAR_MONTH_RE.fullmatch(raw) and (_YEAR_MONTH_NEAR_RE.match(after) or _YEAR_MONTH_NEAR_RE.search(before[-3:])
+                                          or _YEAR_MONTH_NEAR_RE.match(text[start + len(raw):end])):
+        return False  # 2025.02–2025.05
+    if _TOLERANCE_BEFORE_RE.search(before):
+        return False
     if unit in ("GB", "MB", "TB") and (_MEMORY_AFTER_RE.match(text, unit_end) or _MEMORY_BEFORE_RE.search(before)):
         return False  # hardware capacity: A100（80GB）, 配备 1.5TB 主机内存
     if unit in ("s", "min", "h") and _LENGTH_BEFORE_RE.search(before):

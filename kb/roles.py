@@ -18,7 +18,7 @@ _DECREASE_RE = re.compile(
     r"↓|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|降幅|减|少|损失|(?<!最)低(?!于|至)|reduc|lower|cut|decrease|sav|drop|fewer|less", re.I)
 # A change verb right before the figure, with fillers: "提升了约 5.2%", "降低高达 11", "增加不到 1%".
 _VERB_BEFORE_RE = re.compile(
-    r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|领先|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|恶化|退化|损失"
+    r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|(?<![至最极减缺稀])少|领先|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|恶化|退化|损失"
     r"|(?:比|较)[^，,；;。]{1,30}?(?:高|低|多|少)"
     r"|improv\w*|gain\w*|boost\w*|increas\w*|reduc\w*|decreas\w*|cut\w*|sav\w*|drop\w*|lower\w*|by)"
     r"(?:了|的|幅度|达|为|分别|均|平均|进一步|整体|总体|近|约|超过|高达|最高|最多|逾|不到|少于|小于|仅|只|极低|极小|up to|about|over|more than|nearly"
@@ -32,7 +32,7 @@ _NOUN_AFTER_RE = re.compile(
 _LEVEL_AFTER_VERB_RE = re.compile(r"(?:至|(?<!不)到|为|成|\bto)\s*(?:了|约|近|高达|达)?\s*$", re.I)  # "提升至 84.6%" is a level
 # "仅需 10% 的数据", "仅消耗微调过程约 20% 的时间": a share of what the compared setup needs.
 _SHARE_RE = re.compile(r"(?:仅|只)(?:需|需要|使用|用|消耗|占用?|保留)[^，,；;。\d]{0,8}?(?:了|约|近)?\s*$")
-_EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:约|近)?\s*$")  # "额外 10% 的困难 Prompt"
+_EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:占用|消耗|需要|引入|带来)?\s*(?:约|近)?\s*$")  # "额外 10% 的困难 Prompt", "额外占用约 14% 的显存"
 _GAP_WORD_RE = re.compile(r"差异|差距|gap|difference", re.I)
 # "A（72.5）显著高于标准微调（70.1）": what lies between the two figures of a compared pair.
 _PAIR_GAP_RE = re.compile(
@@ -41,7 +41,7 @@ _PAIR_GAP_RE = re.compile(
     re.I)
 # "…得分为 50，… 超越前代 GLM-4.7（42分）": a compared figure in parentheses after a system name.
 _COMPARED_BEFORE_RE = re.compile(
-    r"(?:超越|超过|优于|高于|胜过|击败|领先|好于|低于|相比|相较|对比|than|over)\s*(?:了|于)?\s*"
+    r"(?:超越|超过|优于|高于|胜过|击败|领先|好于|低于|相比|相较|对比|接近|逼近|媲美|比肩|than|over)\s*(?:了|于)?\s*"
     r"(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*(?:[^，,；;。\d（()）]{0,6})$",
     re.I)
 # "MDF 耗时约 450 秒，而全量微调需 2519 秒": the compared system's figure after 而.
@@ -51,11 +51,11 @@ _WHEREAS_RE = re.compile(
     re.I)
 # "WER 为 1.83%（F5-TTS 为 2.42%）": the compared system's figure in parentheses right after this paper's.
 _PAREN_SYSTEM_RE = re.compile(
-    r"^[^，,；;。\d（()）]{0,16}?[（(]\s*(?P<sys>[^，,；;。（()）]{1,40}?)\s*(?:为|是|[:：]|得分为?|达到?|仅为|约为?|约)\s*$", re.I)
+    r"^[^，,；;。\d（()）]{0,16}?[（(]\s*(?P<sys>[^，,；;。（()）]{1,40}?)\s*(?:为|是|[:：]|得分为?|达到?|仅为|约为?|约|(?<=[^\s\d])\s)\s*$", re.I)
 _CHANGE_WORD_RE = re.compile(r"提升|提高|降低|减少|增加|下降|加速|相对|绝对|增益|gain|improv|reduc|drop", re.I)
 # "得分 8.41，与 GPT-4o-mini（8.38）相当": a compared figure that the sentence calls on a par.
 _ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*$")
-_ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下)")
+_ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下|相差|差距)")
 # "相比 EAGLE-2 的 4.37 提升 17%": the compared system's figure after 相比 … 的.
 _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较)(?:于)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
 _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高)\s*(?:至|到)\s*(?:了)?\s*$")
@@ -136,7 +136,7 @@ def change_of(phrase: str, clause: str, after: str, unit: str | None) -> tuple[b
         return True, _direction_word(m.group(0))
     if unit == "%" and _SHARE_RE.search(phrase[-16:]):
         return True, "decrease"  # "仅需约 9 分钟" is a level, "仅需 10% 的数据" a share
-    if _EXTRA_RE.search(phrase[-6:]):
+    if _EXTRA_RE.search(phrase[-8:]):
         return True, "increase"
     if unit == "pp":
         return True, _direction_word(phrase[-20:] + after[:16])
@@ -205,6 +205,25 @@ def whereas_system(before: str) -> str | None:
     """The system of a figure introduced by 而 ("而全量微调需 2519 秒") after this paper's own one."""
     m = _WHEREAS_RE.search(before[-30:])
     return _system(m.group("sys")) if m else None
+
+
+# "准确率 64.0%，GPT-4o 为 56.6%": a clause that opens with another model's name and gives its figure.
+_MODEL_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>[A-Za-z][\w.\-]*(?:[ ][\w.\-]+){0,2})\s*(?:为|是|仅为|得分为?|约为)\s*(?:约|仅)?\s*$")
+
+
+def model_clause_system(before: str) -> str | None:
+    """The model a clause of its own gives a figure to after this paper's ("…64.0%，GPT-4o 为 56.6%"), if named as a model."""
+    from kb.benchmark_names import _MODEL_RE  # the model-name families live with the benchmark patterns
+    m = _MODEL_CLAUSE_RE.search(before[-40:])
+    return m.group("sys") if m and _MODEL_RE.search(m.group("sys")) else None
+
+
+_GAP_BEFORE_RE = re.compile(r"(?:相差|差距为?|差异为?|gap of)\s*(?:仅|只有|约|不到|了)?\s*$", re.I)
+
+
+def is_gap(before: str) -> bool:
+    """Whether the figure is the gap between two others ("相差仅 0.19 分"), never one side of a compared pair."""
+    return bool(_GAP_BEFORE_RE.search(before[-12:]))
 
 
 def raised_to(before: str) -> bool:
