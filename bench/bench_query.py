@@ -56,8 +56,7 @@ def main() -> None:
     # The model reads each query with its translations (`kb.terms.dense_text`), so that text is what is cached.
     searcher = kb._search()
     embedder = searcher.embedder
-    read = [terms.dense_text(q, terms.expand(q, searcher._query, searcher.sources, searcher.lexical.doc_share,
-                                             table=searcher._term_table())) for q in queries]
+    read = [terms.dense_text(q, searcher.expand(q)) for q in queries]
     vectors, embed_ms = timed(embedder.embed_query, read)
     cache = dict(zip(read, vectors))
     real_embed = embedder.embed_query

@@ -18,7 +18,7 @@ import unicodedata
 import zipfile
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import add
 from pathlib import Path
@@ -136,6 +136,15 @@ def expand_query(query: str) -> dict[str, float]:
     return weights
 
 
+def coverage_credit(weights: Mapping[str, float], idf: Mapping[str, float]) -> tuple[dict[str, float], float]:
+    """What each query term earns a text that holds it (weight × idf), and the total a text could earn:
+    the query's own words (weight 1) at their idf, a word the corpus never uses at the highest idf, so
+    `banana bread` over a corpus without either word covers nothing even when a third word matches."""
+    top = max(idf.values(), default=1.0)
+    total = sum(idf.get(t, top) for t, w in weights.items() if w >= 1.0)
+    return {t: w * idf.get(t, top) for t, w in weights.items()}, total
+
+
 @dataclass
 class LexicalIndex:
     """An inverted index: for each term, the chunk rows it occurs in and their BM25 weights."""
@@ -250,21 +259,25 @@ class LexicalIndex:
         if not len(self.vocab):
             return scores
         for term, w in query_weights.items():
-            key = term.encode()
-            t = int(np.searchsorted(self.vocab, key))
-            if t < len(self.vocab) and self.vocab[t] == key:
-                s, e = self.term_ptr[t], self.term_ptr[t + 1]
-                scores[self.rows[s:e]] += w * self.weights[s:e]
+            if (span := self._postings(term)) is not None:
+                scores[self.rows[span]] += w * self.weights[span]
         return scores
+
+    def _postings(self, term: str) -> slice | None:
+        """Where `term`'s postings lie in `rows` and `weights`, or None when the index lacks it."""
+        key = term.encode()
+        t = int(np.searchsorted(self.vocab, key))
+        if t < len(self.vocab) and self.vocab[t] == key:
+            return slice(int(self.term_ptr[t]), int(self.term_ptr[t + 1]))
+        return None
 
     def doc_share(self, terms: Sequence[str]) -> float:
         """The smallest share of chunks that holds any one of `terms` (0 when one is absent): how rare the rarest is."""
         n = len(self.chunk_ids)
         share = 1.0
         for term in terms:
-            key = term.encode()
-            t = int(np.searchsorted(self.vocab, key))
-            df = int(self.term_ptr[t + 1] - self.term_ptr[t]) if t < len(self.vocab) and self.vocab[t] == key else 0
+            span = self._postings(term)
+            df = span.stop - span.start if span is not None else 0
             share = min(share, df / n if n else 0.0)
         return share
 
@@ -273,10 +286,8 @@ class LexicalIndex:
         n = len(self.chunk_ids)
         out = {}
         for term in terms:
-            key = term.encode()
-            t = int(np.searchsorted(self.vocab, key))
-            if t < len(self.vocab) and self.vocab[t] == key:
-                df = int(self.term_ptr[t + 1] - self.term_ptr[t])
+            if (span := self._postings(term)) is not None:
+                df = span.stop - span.start
                 out[term] = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
         return out
 
@@ -284,20 +295,15 @@ class LexicalIndex:
         """`kb.passage.coverage` of each chunk's indexed text (title included), read from the postings
         instead of re-tokenizing the chunks: the share of the query's idf weight each chunk holds."""
         ids = np.asarray(chunk_ids, dtype=np.int64)
-        own = [t for t, w in weights.items() if w >= 1.0]
-        top = max(idf.values(), default=1.0)
-        total = sum(idf.get(t, top) for t in own)
+        credit, total = coverage_credit(weights, idf)
         got = np.zeros(len(ids), dtype=np.float64)
         if not total or not len(ids):
             return got
         rows, found = rows_of(self.chunk_ids, ids) if self._ids_ascending else rows_of_unsorted(self.chunk_ids, ids)
         rows = np.where(found, rows, -1)
-        for term, w in weights.items():
-            key = term.encode()
-            t = int(np.searchsorted(self.vocab, key))
-            if t < len(self.vocab) and self.vocab[t] == key:
-                postings = self.rows[self.term_ptr[t]:self.term_ptr[t + 1]]
-                got += np.isin(rows, postings) * (w * idf.get(term, top))
+        for term, value in credit.items():
+            if (span := self._postings(term)) is not None:
+                got += np.isin(rows, self.rows[span]) * value
         return np.minimum(1.0, got / total)
 
     def search(self, query: str | dict[str, float], k: int,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from kb.lexical import expand_query, tokenize
+from kb.lexical import coverage_credit, expand_query, tokenize
 
 SNIPPET_CHARS = 220
 # Cosines of the bundled e5 model crowd between 0.75 and 0.9: a tenth of cosine is a large
@@ -69,19 +69,13 @@ def section_label(section: str, query: str) -> str:
 
 
 def coverage(text_tokens: set[str] | Sequence[str], weights: Mapping[str, float], idf: Mapping[str, float]) -> float:
-    """Share (0–1) of the query's idf weight that `text_tokens` contain; added terms earn their own weight.
-
-    A query word the corpus never uses counts at the highest idf, so `banana bread` over a corpus
-    without either word covers nothing even when a third word matches.
-    """
-    own = [t for t, w in weights.items() if w >= 1.0]
-    if not own:
+    """Share (0–1) of the query's idf weight that `text_tokens` contain; added terms earn their own
+    weight (`kb.lexical.coverage_credit`, which the index's postings-based coverage shares)."""
+    credit, total = coverage_credit(weights, idf)
+    if not total:
         return 0.0
-    top = max(idf.values(), default=1.0)
-    total = sum(idf.get(t, top) for t in own)
     present = set(text_tokens)
-    got = sum(w * idf.get(t, top) for t, w in weights.items() if t in present)
-    return min(1.0, got / total) if total else 0.0
+    return min(1.0, sum(v for t, v in credit.items() if t in present) / total)
 
 
 def relevance(mode: str, cosine: float | None, cover: float) -> float:

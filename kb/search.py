@@ -207,6 +207,10 @@ class Searcher:
                     self._terms = terms.TermTable(self._query)
         return self._terms
 
+    def expand(self, text: str) -> terms.Expansion:
+        """The query's weighted BM25 terms and their translations (`terms.dense_text` reads the same)."""
+        return terms.expand(text, self._query, self.sources, self.lexical.doc_share, table=self._term_table())
+
     def _query(self, sql: str, params: Sequence[Any]) -> list[tuple]:
         """kb's own SQL, on this thread's cursor: a cursor is one connection, and making one costs
         more than a small query, so each thread keeps its own (user SQL always gets a fresh one)."""
@@ -258,7 +262,7 @@ class Searcher:
         # the translations of its terms. The embedding is most of a warm query's time and runs
         # outside the GIL, so the filter and the lexical search go on beside it.
         text = query[:MAX_QUERY_CHARS]
-        expansion = terms.expand(text, self._query, self.sources, self.lexical.doc_share, table=self._term_table())
+        expansion = self.expand(text)
         qvec = self._pool().submit(self.embedder.embed_query, terms.dense_text(text, expansion)) if mode != "lexical" else None
         try:
             allowed = self.candidates(filters)
