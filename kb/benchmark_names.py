@@ -24,14 +24,15 @@ _MODEL_RE = re.compile(
 _NOT_BENCHMARK_RE = re.compile(
     r"(?:PSNR|SSIM|LPIPS|FVD|FID|FPSD|mIoU|IoU|Dice|F1|AUC|AUROC|AUV|LCE|BLEU|ROUGE(?:-\w+)?|METEOR|mAP|WER|CER|CKA|CDM|TEDS|SPL"
     r"|PPL|SR|LR|Spearman|Pearson|Top-?\d+|Pass@\d+|N-acc|Acc|SOTA|Token|KV[- ]?Cache|GPU|CPU|LLMs?|RL|SFT|MoE"
-    r"|NLU|NLP|QA|VQA|GUI|API|AI|OOD|Transformers?|Dense)",
+    r"|NLU|NLP|QA|VQA|GUI|API|AI|OOD|Transformers?|Dense"
+    r"|vLLM|SGLang|TensorRT(?:-LLM)?|PyTorch|Megatron(?:-LM)?|DeepSpeed|verl|llama\.cpp|vLLM/SGLang)",
     re.I,
 )
 
 # Benchmark names: an identifier starting with a letter, with capitalised or versioned continuation words.
 _NAME_TAIL = (r"[A-Za-z0-9]*(?:[-+_.'/&][A-Za-z0-9]+)*\+*"
               r"(?:[ ](?:[A-Z][A-Za-z0-9]*(?:[-+_.'/][A-Za-z0-9]+)*\+*|v?\d+(?:[./]\d+)*(?![\dA-Za-z])))*")
-_NAME = rf"[A-Za-z]{_NAME_TAIL}"
+_NAME = rf"[A-Za-z](?:\*(?= [A-Z]))?{_NAME_TAIL}"  # V* Bench
 # Where a name may start: not after a letter, since a name found inside a word is also found from
 # the word's start, which a scan tries first; but right after a match ending in "benchmark" a scan
 # resumes mid-word ("benchmarks"). Only a speed-up: the patterns find what they find without it.
@@ -50,6 +51,8 @@ _BENCH_RES: tuple[tuple[re.Pattern[str], int, re.Pattern[str] | None], ...] = (
     (re.compile(rf"{_NAME_START}({_NAME})\s*(?:的)?\s*[\u4e00-\u9fff]{{0,3}}?(?:{_SCORE_WORD_RE.pattern})"), 1,
      _SCORE_WORD_RE),
     (re.compile(rf"\bon\s+({_NAME})"), 1, None),
+    # "在 HR-Bench 的 4K 与 8K 子集上": the family of named subsets.
+    (re.compile(rf"{_NAME_START}({_NAME})\s*的[^，。；,;]{{0,16}}?(?:子集|子任务|维度)"), 1, re.compile("子集|子任务|维度")),
 )
 
 
@@ -211,7 +214,8 @@ def own_benchmark(title: str, contribution: str, own: tuple[str, ...]) -> str | 
     for name in own:
         if not _is_benchmark_name(name) and not _BENCHMARK_WORD_RE.search(name):
             continue
-        said = re.search(rf"{_INTRODUCED_RE}[^。；]{{0,20}}?{re.escape(name)}[^。；]{{0,40}}?(?:{_ANCHOR_RE.pattern})", contribution, re.I)
+        said = (re.search(rf"{_INTRODUCED_RE}[^。；]{{0,20}}?{re.escape(name)}[^。；]{{0,40}}?(?:{_ANCHOR_RE.pattern})", contribution, re.I)
+                or re.search(rf"{_INTRODUCED_RE}[^。；]{{0,30}}?(?:{_ANCHOR_RE.pattern})\s*{re.escape(name)}", contribution, re.I))
         if said or _TITLE_BENCHMARK_RE.search(title):
             return name
     return None

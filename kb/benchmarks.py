@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 _KEY_DROP_RE = re.compile(r"[\s\-_.:·,'’()（）]+")
+_WITH_SUBSET_RE = re.compile(r"(.+?)\s*[（(]([^（()）]+)[）)]")
 _SUFFIX_RE = re.compile(r"(?:benchmark|基准测试|基准|数据集|dataset)$")
 
 
@@ -53,7 +54,8 @@ def registry() -> Registry:
         for atom in _atoms(alias):
             node = node.setdefault(atom, {})
         node[""] = {}
-    scanner = re.compile(r"(?<![A-Za-z0-9])" + _trie_pattern(trie) + r"(?![A-Za-z0-9+])")
+    # A hyphenated continuation makes another name: "SpecBench-Prod" is not Spec-Bench, "MMLU-Redux" not MMLU.
+    scanner = re.compile(r"(?<![A-Za-z0-9])" + _trie_pattern(trie) + r"(?![A-Za-z0-9+]|-[A-Za-z])")
     return Registry(by_key, areas, tuple(areas), scanner)
 
 
@@ -84,7 +86,14 @@ def _atoms(alias: str) -> list[str]:
 def canonical(name: str) -> str:
     """The registry's name for `name`, or `name` as written (stripped) when the registry does not know it."""
     name = name.strip()
-    return registry().by_key.get(key(name), name)
+    found = registry().by_key.get(key(name))
+    if found:
+        return found
+    # "LIBERO-Long (Spatial)" style: a known family with a subset written after it in parentheses.
+    if (m := _WITH_SUBSET_RE.fullmatch(name)) and is_known(m.group(1)):
+        family, subset = m.group(1), m.group(2).strip()
+        return subset_of(family, subset) or f"{registry().by_key[key(family)]} ({subset})"
+    return name
 
 
 def is_known(name: str) -> bool:

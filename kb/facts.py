@@ -37,12 +37,13 @@ def paper_facts(paper: Paper) -> PaperFactRows:
     """Metrics, facts, domain tags and benchmarks of one paper."""
     metrics = extract_metrics(paper)
     facts = extract_facts(paper, metrics)
-    return PaperFactRows(metrics, facts, tag_paper(paper), paper_benchmarks(paper, facts.datasets))
+    return PaperFactRows(metrics, facts, tag_paper(paper), paper_benchmarks(paper, facts.datasets, metrics))
 
 
-def paper_benchmarks(paper: Paper, datasets: Iterable[str]) -> list[tuple[str, str]]:
-    """(canonical, as written) for every benchmark the paper names, with or without a figure, each once."""
-    found: dict[str, str] = {}
+def paper_benchmarks(paper: Paper, datasets: Iterable[str], metrics: Iterable[Metric] = ()) -> list[tuple[str, str]]:
+    """(canonical, as written) for every benchmark the paper names, with or without a figure, each once;
+    the subsets its figures are on ("LIBERO (Long)") beside the family, so the `benchmarks` view counts them."""
+    found: dict[str, str] = {m.benchmark: m.benchmark_raw or m.benchmark for m in metrics if m.benchmark}
     for section in paper.sections:
         if section.key == "domain":
             continue

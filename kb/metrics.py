@@ -18,6 +18,7 @@ from kb.metric_names import metric_mentions
 from kb.numbers import FROM_RE, WINDOW, Figure, before_of, find_figures
 from kb.parse import Paper
 from kb.respective import respective_benchmarks, respective_compared
+from kb.subsets import SubsetReader
 from kb.sentences import Sentence, bullet_sentences
 
 # Sections whose figures are extracted, in this order.
@@ -27,6 +28,7 @@ _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
 _COST_METRICS = {"latency", "memory", "time", "cost", "speedup", "throughput", "FPS", "parameters", "compression"}
 _COST_UNITS = {"s", "ms", "min", "h", "GB", "MB", "TB", "FPS", "x", "K", "token"}
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
+_ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
 
@@ -104,7 +106,8 @@ def extract_metrics(paper: Paper) -> list[Metric]:
                 carried = (sentence.bullet, metric.metric)
                 # 主要创新点 describe the method: its levels are settings (约25%的注意力头), its relative claims
                 # results; 使用指南 describes running it: besides relative claims, only its inference speed counts.
-                if key not in ("innovations", "usage") or metric.role == "change" or (key == "usage" and _is_speed(metric)):
+                if (key not in ("innovations", "usage") or metric.role == "change" or (key == "usage" and _is_speed(metric))
+                        or (key == "innovations" and _is_achieved(metric))):
                     rows.append(metric)
     contribution = paper.section("contribution")
     if default := own_benchmark(paper.title, contribution.text if contribution else "", own):
@@ -175,6 +178,12 @@ def _pairs(text: str, figures: list[Figure]) -> tuple[dict[int, tuple[int, str |
     return pairs, alone
 
 
+def _is_achieved(metric: Metric) -> bool:
+    """An innovation bullet's figure that is a measured level of a named metric ("冲突率从 8.7% 降至 0.9%",
+    "命中率达 91%"), not a setting of the method ("约25%的注意力头")."""
+    return metric.metric is not None and metric.unit is not None and bool(_ACHIEVED_RE.search(metric.evidence))
+
+
 def _is_speed(metric: Metric) -> bool:
     """An inference speed or latency figure ("单张 GPU 进行推理（约 12 FPS）", "推理仅需 0.08 s"); not the
     frame rate of an input or output ("按 1 FPS 抽帧", "24 FPS 的长视频")."""
@@ -205,6 +214,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         alone = {j: s for j, s in alone.items() if j not in taken}
     respective = respective_benchmarks(text, [(f.start, f.end) for f in figures], spots) if spots else {}
     compared = {b for b, _ in pairs.values()}
+    subsets = SubsetReader(text, [f.start for f in figures])
     rows: list[Metric] = []
     last: tuple[int, str, str | None] | None = None  # (figure, role, change direction) of the row before
     for i, fig in enumerate(figures):
@@ -240,6 +250,8 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         near = [sp for sp in spots[max(0, k - 1):k] if sp[1] <= fig.start and sp[0] >= fig.start - WINDOW]
         after_spot = [sp for sp in spots[k:k + 2] if sp[0] >= fig.end and sp[1] <= fig.end + len(clause_after)][:1]
         raw_bench = respective.get(i) or benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted)
+        if raw_bench and (subset := _subset(subsets, raw_bench, fig.start, i)):
+            raw_bench = f"{raw_bench} ({subset})"
         rows.append(Metric(
             benchmark=benchmarks.canonical(raw_bench) if raw_bench else None,
             metric=metric,
@@ -251,6 +263,14 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             setting=roles.setting_of(text[max(0, fig.start - WINDOW):fig.end + WINDOW]), benchmark_raw=raw_bench,
         ))
     return rows
+def _subset(subsets: SubsetReader, family: str, at: int, index: int) -> str | None:
+    """The subset of `family` the figure at `at` is on, from the family's nearest mention before it."""
+    pos = subsets.text.rfind(family, max(0, at - 2 * WINDOW), at)
+    subset = subsets.subset(pos + len(family) if pos >= 0 else 0, index)
+    # "Amazon Reviews：在 Beauty、Sports 子集上分别…" already read the registry's Amazon Beauty.
+    return None if subset is None or subset.lower() in family.lower() else subset
+
+
 def _direction(before: str, after: str, sign: str) -> str:
     if sign in "+＋":
         return "improve"

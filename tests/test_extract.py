@@ -467,8 +467,10 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # much wider range of ML fields, since version 3); held-out figures are in BENCHMARKS.md.
 # (folder, precision, recall, role accuracy, benchmark accuracy, domain F1, code status): a little
 # under the measured figures, so a regression fails.
-DEV_FLOORS = [("dev", 0.95, 0.92, 0.96, 0.97, 0.86, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.96, 0.84, 0.90),
-              ("dev3", 0.75, 0.75, 0.96, 0.70, 0.81, 0.85)]
+# dev2's benchmark floor is below its 0.975 of round 4: it names subsets by family alone (AMOS for
+# "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
+DEV_FLOORS = [("dev", 0.95, 0.92, 0.96, 0.97, 0.86, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.84, 0.90),
+              ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.85)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -802,6 +804,31 @@ def test_a_system_before_anchor_words_is_not_the_benchmark() -> None:
 def test_subsets_listed_after_their_family_take_the_subset_names() -> None:
     rows = metrics_of("*   **Amazon Reviews 2018**：在 Beauty、Sports、Toys 三个子集上，Recall@10 分别提升 8.7%、6.2% 和 9.5%。")
     assert [m.benchmark for m in rows] == ["Amazon Beauty", "Amazon Sports", "Amazon Toys"]
+
+
+@pytest.mark.parametrize("line, expected", [
+    # A list before 子集 with 分别: each figure its subset, in order.
+    ("*   **LIBERO**：Spatial / Object / Goal / Long 四个子集的成功率分别为 98.4% / 99.2% / 97.0% / 93.8%。",
+     ["LIBERO (Spatial)", "LIBERO (Object)", "LIBERO (Goal)", "LIBERO (Long)"]),
+    # A parenthesis right after the family is part of the name, even before 整体.
+    ("*   Video-MME（w/o subs）整体准确率为 67.9%。", ["Video-MME (w/o subs)"]),
+    # One named subset takes the figures after it; the whole benchmark's figure before it stays the family's.
+    ("*   Online-Mind2Web：成功率 48.3%，其中 Hard 子集为 31.6%。", ["Online-Mind2Web", "Online-Mind2Web (Hard)"]),
+    ("*   RM-Bench：Hard 子集准确率为 72.9%，比最佳判别式 RM 高 5.6%。", ["RM-Bench (Hard)", "RM-Bench (Hard)"]),
+    # Sizes are settings in a parenthesis (RULER（128K）) but subsets before 子集 (HR-Bench 的 4K 子集).
+    ("*   在 RULER（128K）上平均得分 84.7。", ["RULER"]),
+    ("*   在 HR-Bench 的 4K 与 8K 子集上分别为 71.3% / 66.0%。", ["HR-Bench (4K)", "HR-Bench (8K)"]),
+    # A metric or a comma note in parentheses is not a subset.
+    ("*   DocVQA（ANLS）：得分为 94.2。", ["DocVQA"]),
+])
+def test_a_named_subset_is_stored_after_its_family(line: str, expected: list[str]) -> None:
+    assert [m.benchmark for m in metrics_of(line)] == expected
+
+
+def test_a_hyphenated_continuation_names_another_benchmark() -> None:
+    # "SpecBench-Prod" is not Spec-Bench: the registry name inside a longer name is not spotted.
+    [m] = metrics_of("*   在 SpecBench-Prod 上的平均加速比为 1.2×。")
+    assert m.benchmark == "SpecBench-Prod"
 
 
 @pytest.mark.parametrize("line, baselines", [

@@ -1,0 +1,117 @@
+"""The subset of a benchmark a figure is on: "LIBERO：Spatial / Object 两个子集分别为 98.4% / 99.2%". Pure.
+
+A leaderboard of LIBERO (Long) is not one of LIBERO (Spatial): a figure on a named subset, split,
+track or dimension is stored as "Family (Subset)", the family under its registry name and the
+subset as written. Only subsets the text names in Latin letters next to the family (in parentheses
+right after it) or before 子集 / 子任务 / 维度 / split / subset / track are taken; a Chinese
+description (长视频子集) is left to the family, since its English name would be a guess.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from kb import benchmarks
+
+# One subset name: Latin words, digits and - / . + between them ("Val-Unseen", "w/o subs", "En.MC", "test-zh").
+_NAME = r"[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z][A-Za-z0-9.\-+/_]*){0,2}"
+_LIST_SEP = r"\s*(?:、|/|与|和|及|,|，|&|\band\b)\s*"
+_COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?"
+_KEYWORD = r"(?:子集|子任务|子类|子榜|维度|赛道|split|subset|track)"
+# "在 Vision-Only 子集上", "En.MC 与 Retr.KV 子任务", "Spatial / Object / Goal / Long 四个子集".
+_KEYED_RE = re.compile(rf"(?<![A-Za-z0-9.\-+/_])(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME}){{0,7}})\s*{_COUNT}\s*{_KEYWORD}", re.I)
+_KEYWORD_RE = re.compile(_KEYWORD, re.I)
+_SPLIT_RE = re.compile(_LIST_SEP, re.I)
+# "R2R-CE (Val-Unseen)", "Video-MME（w/o subs）".
+# Only plain ASCII without a comma: "（ERA5，2020 年测试）" and "（Fr→En）" are notes on a setting.
+_PAREN_RE = re.compile(r"\s*[（(]\s*([A-Za-z0-9][\x20-\x7e]{0,23}?)\s*[）)]")
+# What a parenthesis or a keyed name holds when it is not a subset: a size or context length (128K, 7B),
+# a year, a metric, a shot setting, a model.
+_NOT_SUBSET_RE = re.compile(
+    r"^(?:\d+(?:\.\d+)?\s*[KkMmBbTt]?|\d{4}.*|.*\d+(?:\.\d+)?[BbMm]\b.*|.*@.*|.*-?shot|CoT|avg|average|mean|overall|all|"
+    r"acc(?:uracy)?|score|EM|F1|ANLS|Dice|BLEU|ROUGE.*|CER|WER|SR|SPL|NE|pass.*|.*,.*|top-?\d+|v?\d+(?:\.\d+)*|e\.g\..*|i\.e\..*)$",
+    re.I,
+)
+_SIZE_RE = re.compile(r"\d+(?:\.\d+)?\s*[Kk]")
+# A figure after these is on the whole benchmark again: "整体得分 4.02", "平均 94.2%".
+_WHOLE_RE = re.compile(r"整体|总体|总分|平均|综合|overall|average", re.I)
+_RESPECTIVELY_RE = re.compile(r"分别|各自|respectively", re.I)
+_STOP_RE = re.compile(r"[。；;]")
+
+
+class SubsetReader:
+    """The subsets named in one sentence, read for each family mention the figures ask about.
+
+    Everything is found once per sentence; each question looks only at the mentions between the
+    family and the end of its clause, so a long sentence of many figures stays linear.
+    """
+
+    def __init__(self, text: str, figure_starts: list[int]) -> None:
+        self.text, self.figure_starts = text, figure_starts
+        self.wholes = [m.start() for m in _WHOLE_RE.finditer(text)]
+        self.stops = [m.start() for m in _STOP_RE.finditer(text)] + [len(text)]
+        self.mentions = list(_KEYED_RE.finditer(text)) if _KEYWORD_RE.search(text) else []
+        self.mention_starts = [m.start() for m in self.mentions]
+        self._read: dict[int, dict[int, str]] = {}
+
+    def subset(self, family_end: int, index: int) -> str | None:
+        """The subset figure `index` is on, for a family mention ending at `family_end` (0 when the family
+        is the bullet's label): a parenthesis right after the family, or named subsets before a subset
+        keyword, paired in order with the figures of a 分别 list."""
+        if family_end not in self._read:
+            self._read[family_end] = self._names(family_end)
+        return self._read[family_end].get(index)
+
+    def _stop_after(self, pos: int) -> int:
+        return self.stops[bisect.bisect_left(self.stops, pos)]
+
+    def _names(self, family_end: int) -> dict[int, str]:
+        text, starts, out = self.text, self.figure_starts, {}
+        end = self._stop_after(family_end)
+        if (m := _PAREN_RE.match(text, family_end)) and _is_subset(m.group(1), strict=True):
+            # The parenthesis is part of the name: "Video-MME（w/o subs）整体准确率" is still on w/o subs.
+            for i in _figures_between(starts, m.end(), end):
+                out[i] = m.group(1)
+        first, last = bisect.bisect_left(self.mention_starts, family_end), bisect.bisect_left(self.mention_starts, end)
+        for j in range(first, last):
+            m = self.mentions[j]
+            names = [n for n in _SPLIT_RE.split(m.group("names").strip()) if n]
+            if not names or not all(_is_subset(n) for n in names):
+                continue
+            if len(names) > 1:
+                # A list is paired only in order with as many figures, after 分别: anything else is ambiguous.
+                later = _figures_between(starts, m.end(), end)
+                if _RESPECTIVELY_RE.search(text, m.end(), end) and len(later) >= len(names):
+                    out.update({i: n for i, n in zip(later, names)})
+                continue
+            reach = end
+            k = bisect.bisect_left(self.wholes, m.end())
+            if k < len(self.wholes):
+                reach = min(reach, self.wholes[k])  # "平均 94.2%" is on the whole benchmark again
+            if j + 1 < len(self.mentions):
+                reach = min(reach, self.mentions[j + 1].start())  # a later subset mention takes the figures after it
+            for i in _figures_between(starts, m.end(), reach):
+                out[i] = names[0]
+        return out
+
+
+def _figures_between(starts: list[int], begin: int, end: int) -> list[int]:
+    return list(range(bisect.bisect_left(starts, begin), bisect.bisect_left(starts, end)))
+
+
+def with_subset(family: str, subset: str) -> str:
+    """The stored name: the registry's own entry for the subset when it has one (SWE-bench + Verified →
+    SWE-bench Verified), else "Family (Subset)" with the family under its canonical name."""
+    return benchmarks.subset_of(family, subset) or f"{benchmarks.canonical(family)} ({subset})"
+
+
+def _is_subset(name: str, strict: bool = False) -> bool:
+    """A parenthesis after a family is a subset only when it is not a size (strict: RULER（128K） is a
+    setting); before 子集 a size is a subset (HR-Bench 的 4K 与 8K 子集)."""
+    name = name.strip()
+    if not re.search(r"[A-Za-z]", name) or benchmarks.is_known(name):
+        return False
+    if not strict and _SIZE_RE.fullmatch(name):
+        return True
+    return not _NOT_SUBSET_RE.match(name)
