@@ -32,7 +32,7 @@ _ASKS_USAGE = re.compile(
     re.I)
 QUANTITY_PRIOR = {"results": 0.04, "contribution": -0.02}
 USAGE_PRIOR = {"usage": 0.02}
-# Logistic relevance, fitted on the tunable sets bench/queries.jsonl + bench/queries_dev.jsonl
+# Logistic relevance, fitted on the tunable sets bench/queries.jsonl + queries_dev.jsonl + queries_dev2.jsonl
 # (`bench/bench_search.py --calibrate`): features are the best chunk's cosine (the query read with
 # its translations, `kb.terms.dense_text`) and the paper's coverage of the query's terms (idf-weighted, 0–1).
 CALIBRATION: dict[str, tuple[float, float, float]] = {
