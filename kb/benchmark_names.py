@@ -143,7 +143,19 @@ def _head_spot(text: str) -> tuple[int, int, str, str] | None:
     if (name := _HEAD_NAME_RE.fullmatch(head)) and _BENCHMARK_WORD_RE.search(head) and _is_benchmark_name(head):
         start = m.start(1)
         return start, start + len(head), benchmarks.canonical(head), head
+    # An acronym head followed by a score ("MMAR：准确率为 58.9%") or a dataset ("MPTS-52：在更难的大晶胞数据集上")
+    # names what is measured; a model (GPT-4o：…) or a metric (PSNR：…) head does not.
+    if (_HEAD_NAME_RE.fullmatch(head) and _ACRONYM_HEAD_RE.fullmatch(head) and not _MODEL_RE.search(head)
+            and not _NOT_BENCHMARK_RE.fullmatch(head) and _MEASURED_AFTER_RE.match(text, m.end())):
+        start = m.start(1)
+        return start, start + len(head), benchmarks.canonical(head), head
     return None
+
+
+_ACRONYM_HEAD_RE = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+_MEASURED_AFTER_RE = re.compile(
+    r"\s*(?:在[^，,。；;]{0,12}?(?:数据集|基准|测试集)|(?:整体|平均|总体)?(?:准确率|得分|成功率|匹配率|通过率|解决率|胜率|分数|"
+    r"pass@\d|accuracy|score|success rate))", re.I)
 
 
 def benchmark_for(before: str, after: str, context: tuple[str, ...], near: list[tuple[int, int, str, str]],
@@ -215,7 +227,7 @@ def own_benchmark(title: str, contribution: str, own: tuple[str, ...]) -> str | 
         if not _is_benchmark_name(name) and not _BENCHMARK_WORD_RE.search(name):
             continue
         said = (re.search(rf"{_INTRODUCED_RE}[^。；]{{0,20}}?{re.escape(name)}[^。；]{{0,40}}?(?:{_ANCHOR_RE.pattern})", contribution, re.I)
-                or re.search(rf"{_INTRODUCED_RE}[^。；]{{0,30}}?(?:{_ANCHOR_RE.pattern})\s*{re.escape(name)}", contribution, re.I))
+                or re.search(rf"{_INTRODUCED_RE}[^。；]{{0,50}}?(?:{_ANCHOR_RE.pattern})\s*{re.escape(name)}", contribution, re.I))
         if said or _TITLE_BENCHMARK_RE.search(title):
             return name
     return None

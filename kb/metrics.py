@@ -28,6 +28,10 @@ _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
 _COST_METRICS = {"latency", "memory", "time", "cost", "speedup", "throughput", "FPS", "parameters", "compression"}
 _COST_UNITS = {"s", "ms", "min", "h", "GB", "MB", "TB", "FPS", "x", "K", "token"}
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
+_EVALUATES_RE = re.compile(
+    r"(?:评测|评估|测评|测试|evaluat\w*|benchmark\w*)[^。；]{0,16}?(?:\d+\s*[个款种家]|多个|多款|主流|前沿|现有|代表性|开源与闭源|闭源与开源)"
+    r"[^。；]{0,16}?(?:模型|系统|方法|智能体|agents?|models?|systems?|LLMs?|VLMs?|MLLMs?)"
+    r"|对\s*\d+\s*[个款种][^。；]{0,20}?(?:模型|系统|方法|智能体)[^。；]{0,8}?(?:进行|开展)?[^。；]{0,4}?(?:评测|评估|测评|测试)", re.I)
 _ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
@@ -92,6 +96,10 @@ def extract_metrics(paper: Paper) -> list[Metric]:
     """Every figure reported in the results, contribution and innovations sections, each occurrence once."""
     rows: list[Metric] = []
     own = own_names(paper.title)
+    contribution = paper.section("contribution")
+    default = own_benchmark(paper.title, contribution.text if contribution else "", own)
+    # A paper that builds a benchmark and runs existing systems on it reports their scores as baselines.
+    evaluation = default is not None and bool(_EVALUATES_RE.search(contribution.text if contribution else ""))
     for key in METRIC_SECTIONS:
         section = paper.section(key)
         if section is None:
@@ -102,22 +110,22 @@ def extract_metrics(paper: Paper) -> list[Metric]:
             # Only a sentence that gives an example of the one before (例如…) inherits its metric.
             example = _EXAMPLE_RE.match(sentence.text)
             previous = carried[1] if carried[0] == sentence.bullet and example else None
-            for metric in _metrics_in(sentence, key, previous, spotted, own):
+            for metric in _metrics_in(sentence, key, previous, spotted, own, evaluation):
                 carried = (sentence.bullet, metric.metric)
                 # 主要创新点 describe the method: its levels are settings (约25%的注意力头), its relative claims
                 # results; 使用指南 describes running it: besides relative claims, only its inference speed counts.
                 if (key not in ("innovations", "usage") or metric.role == "change" or (key == "usage" and _is_speed(metric))
                         or (key == "innovations" and _is_achieved(metric))):
                     rows.append(metric)
-    contribution = paper.section("contribution")
-    if default := own_benchmark(paper.title, contribution.text if contribution else "", own):
+    if default:
         # A benchmark paper's scores are on its benchmark unless the sentence names another; its costs are not.
         rows = [replace(m, benchmark=benchmarks.canonical(default), benchmark_raw=default)
                 if m.benchmark is None and m.metric not in _COST_METRICS and m.unit not in _COST_UNITS else m for m in rows]
     return rows
 
 
-def _pairs(text: str, figures: list[Figure]) -> tuple[dict[int, tuple[int, str | None]], dict[int, str | None]]:
+def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), evaluation: bool = False,
+           ) -> tuple[dict[int, tuple[int, str | None]], dict[int, str | None]]:
     """Which figure of the sentence is the compared value of which: {result: (baseline, system)}, and
     the compared figures left without a result of this paper: {baseline: system}."""
     pairs: dict[int, tuple[int, str | None]] = {}
@@ -161,7 +169,9 @@ def _pairs(text: str, figures: list[Figure]) -> tuple[dict[int, tuple[int, str |
                     and not roles.is_gap(before_of(text, figures[i].start))), None)
         if model is not None and own is not None:
             own_before = before_of(text, figures[own].start)
-            if roles.model_clause_system(own_before) or roles.is_reference(own_before, text[figures[own].end:figures[own].end + 40]):
+            # In a paper evaluating existing systems, "GPT-5 为 38.6%，Claude Opus 4.1 为 35.9%" are both others'.
+            if (roles.model_clause_system(own_before) or roles.is_reference(own_before, text[figures[own].end:figures[own].end + 40])
+                    or (evaluation and roles.evaluated_system(_CLAUSE_START_RE.split(own_before)[-1], own_methods))):
                 alone[j] = model  # "作为对比，Qwen2.5-VL-7B 为 864 分，GPT-4o 为 805 分": both are others'
                 continue
         if own is None:
@@ -197,7 +207,8 @@ def own_names(title: str) -> tuple[str, ...]:
 
 
 def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = None,
-                spotted: dict[str, list[tuple[int, int, str, str]]] | None = None, own: tuple[str, ...] = ()) -> list[Metric]:
+                spotted: dict[str, list[tuple[int, int, str, str]]] | None = None, own: tuple[str, ...] = (),
+                evaluation: bool = False) -> list[Metric]:
     text = sentence.text
     figures = find_figures(text)
     spotted = {} if spotted is None else spotted
@@ -206,7 +217,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
     # A bullet that quotes other systems (参考：π0 … 为 52%) holds baselines only, each on its own row.
     kind = roles.reference_label(sentence.label)
     quoted = kind == "reference" or (kind == "comparison" and not roles.names_own_method(text, own))
-    pairs, alone = ({}, {}) if quoted else _pairs(text, figures)
+    pairs, alone = ({}, {}) if quoted else _pairs(text, figures, own, evaluation)
     if not quoted and (listed := respective_compared(text, [(f.start, f.end) for f in figures])):
         # Paired lists ("分别为 2.1% / 4.6%，优于 Emformer（2.6% / 5.9%）") replace what each figure read alone.
         taken = set(listed) | {c for c, _ in listed.values()}
@@ -243,7 +254,9 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             if last is not None and last[1] == "change" and _AND_GAP_RE.match(text[figures[last[0]].end:fig.start]):
                 role, change_direction = "change", last[2]  # 分别提升了 4.5% 和 12.4%; 分别比基线高 1.1、0.6 和 2.8 分
             elif quoted or i in alone or roles.is_baseline_subject(clause) or roles.is_reference(before, text[fig.end:fig.end + 40]):
-                role, system = "baseline", alone.get(i)
+                role, system = "baseline", alone.get(i) or roles.human_reference(clause)
+            elif (other := roles.human_reference(clause) or (roles.evaluated_system(clause, own) if evaluation else None)):
+                role, system = "baseline", other  # a human reference line; an evaluated system's score
         last = (i, role, change_direction)
         # Registry names in the figure's window: the nearest before it, else the first after it in its clause.
         k = bisect.bisect_left(starts, fig.start)

@@ -11,7 +11,7 @@ marks it as a score.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb import roles
 from kb.metric_names import metric_mentions
@@ -39,6 +39,7 @@ class Figure:
     low: float | None = None  # the lower end of a range (98% 至 133%)
 
 
+_LIST_GAP_RE = re.compile(r"\s*(?:和|与|及|、|/|,|，)\s*$")
 _NUM_RE = re.compile(r"(?<![\d.,])(?P<sign>[+＋]|(?<![\w\d)])[-−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _UNIT_RE = re.compile(
     r"\s*(?P<unit>%|％|个百分点|百分点|个点|pp(?![A-Za-z])|倍|[x×](?![A-Za-z])|ms(?![A-Za-z])|毫秒|秒|s(?![A-Za-z])"
@@ -86,7 +87,7 @@ _DATE_RE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b")
 _YEAR_MONTH_RE = re.compile(r"(?:19|20)\d\d\.(?:0[1-9]|1[0-2])")
 _YEAR_MONTH_NEAR_RE = re.compile(r"^\s*[–—~～至-]\s*(?:19|20)\d\d\.\d|[–—~～至-]\s*$")
 _TOLERANCE_BEFORE_RE = re.compile(r"±\s*$")  # "MOS 为 4.38 ± 0.07": the spread of a figure, not one
-_MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM)(?!占用)")
+_MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM|显卡|GPU|卡)(?!占用)")
 _MEMORY_BEFORE_RE = re.compile(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$")
 _LENGTH_BEFORE_RE = re.compile(r"长达\s*$")
 _CONTEXT_WORD_RE = re.compile(r"长度|上下文|最长|窗口|context|length|chunk", re.I)
@@ -113,6 +114,7 @@ _DEGREE_ERROR_RE = re.compile(r"误差|error|偏差|deviation", re.I)
 # "将推理时的专家激活数减少至25%，可带来超过15%的解码加速": the level a method is set to, whose effect follows.
 _SET_TO_BEFORE_RE = re.compile(r"将(?P<what>[^，,；;。\d]{1,20}?)(?:减少|降低|压缩|缩减|增加|提高|设为|设置为|调整|控制)(?:至|到|为)\s*$")
 _EFFECT_AFTER_RE = re.compile(r"\s*(?:的情况下)?\s*[，,]?\s*(?:即可|便可|就能|可以|可|能够|能)?\s*(?:带来|实现|获得|换来|使)")
+_VERSION_OR_DIM_AFTER_RE = re.compile(r"(?:\s*[-–~至到]\s*\d+(?:\.\d+)?)?\s*(?:版本|版|代|维(?!持|护|度))")
 _BITS_AFTER_RE = re.compile(r"\s*(?:bits?|比特|bpw)(?![A-Za-z])", re.I)  # bit widths are settings: 约 3.2 bit
 # A figure that names the condition another is measured under: "在 Token 保留率为 25% 时",
 # "在参数量减少 2-3 倍的情况下". Keeping performance at a level (在保持 99% 精度的情况下) is a result.
@@ -156,6 +158,11 @@ def find_figures(text: str) -> list[Figure]:
         consumed = max(end, unit_end)
         if _is_figure(text, start, end, unit_end, raw, unit):
             figures.append(Figure(start, unit_end, value, _UNITS.get(unit) if unit else None, unit, low))
+    # "降幅分别为 21.4 和 17.8 个百分点", "71.3 / 66.0%": a list written with its unit once, at its end.
+    for i in range(len(figures) - 2, -1, -1):
+        fig, nxt = figures[i], figures[i + 1]
+        if fig.unit is None and nxt.unit is not None and _LIST_GAP_RE.match(text, fig.end, nxt.start):
+            figures[i] = replace(fig, unit=nxt.unit, raw_unit=nxt.raw_unit)
     return figures
 
 
@@ -214,6 +221,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # 1024×1024, 2×2, 4× 超分
     if _DIMENSION_BEFORE_RE.search(before) or _BITS_AFTER_RE.match(text, unit_end):
         return False  # the second side of 1024×1024; bit widths (约 3.2 bit)
+    if unit is None and _VERSION_OR_DIM_AFTER_RE.match(text, unit_end):
+        return False  # 比 1.5 版本, 通常为 3-5 维
     if (set_to := _SET_TO_BEFORE_RE.search(before[-30:])) and _EFFECT_AFTER_RE.match(text, unit_end) \
             and not metric_mentions(set_to.group("what")):
         return False  # the level the method is set to, not what it achieved

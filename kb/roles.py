@@ -12,13 +12,13 @@ import re
 
 # What the quantity did, read from the verb before (or just after) a figure.
 _INCREASE_RE = re.compile(
-    r"↑|提升|提高|增加|增长|上升|改善|加速|提速|加快|更快|快|高出|多出|增强|(?<!最)高(?!达|于)|恶化|\+|＋|improv|gain|boost|increase|faster|speed-?up",
+    r"↑|提升|提高|增加|增长|上升|上调|改善|加速|提速|加快|更快|快|高出|多出|增强|(?<!最)高(?!达|于)|恶化|\+|＋|improv|gain|boost|increase|faster|speed-?up",
     re.I)
 _DECREASE_RE = re.compile(
-    r"↓|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|降幅|减|少|损失|(?<!最)低(?!于|至)|reduc|lower|cut|decrease|sav|drop|fewer|less", re.I)
+    r"↓|降低|减少|下降|下调|节省|节约|压缩|缩短|减小|削减|缩减|降幅|减|少|损失|(?<!最)低(?!于|至)|reduc|lower|cut|decrease|sav|drop|fewer|less", re.I)
 # A change verb right before the figure, with fillers: "提升了约 5.2%", "降低高达 11", "增加不到 1%".
 _VERB_BEFORE_RE = re.compile(
-    r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|(?<![至最极减缺稀])少|领先|降低|减少|下降|节省|节约|压缩|缩短|减小|削减|缩减|恶化|退化|损失"
+    r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|(?<![至最极减缺稀])少|领先|降低|减少|下降|下调|上调|节省|节约|压缩|缩短|减小|削减|缩减|恶化|退化|损失"
     r"|(?:比|较)[^，,；;。]{1,30}?(?:高|低|多|少)"
     r"|improv\w*|gain\w*|boost\w*|increas\w*|reduc\w*|decreas\w*|cut\w*|sav\w*|drop\w*|lower\w*|by)"
     r"(?:了|的|幅度|达|为|分别|均|平均|进一步|整体|总体|近|约|超过|高达|最高|最多|逾|不到|少于|小于|仅|只|极低|极小|up to|about|over|more than|nearly"
@@ -32,7 +32,9 @@ _NOUN_AFTER_RE = re.compile(
 _LEVEL_AFTER_VERB_RE = re.compile(r"(?:至|(?<!不)到|为|成|\bto)\s*(?:了|约|近|高达|达)?\s*$", re.I)  # "提升至 84.6%" is a level
 # "仅需 10% 的数据", "仅消耗微调过程约 20% 的时间": a share of what the compared setup needs.
 _SHARE_RE = re.compile(r"(?:仅|只)(?:需|需要|使用|用|消耗|占用?|保留)[^，,；;。\d]{0,8}?(?:了|约|近)?\s*$")
-_EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:占用|消耗|需要|引入|带来)?\s*(?:约|近)?\s*$")  # "额外 10% 的困难 Prompt", "额外占用约 14% 的显存"
+_EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:显存|内存|计算|时间|延迟|开销)?\s*(?:占用|消耗|需要|引入|带来|开销)?\s*(?:约|近|仅)?\s*$")  # "额外 10% 的困难 Prompt", "额外占用约 14% 的显存"
+# Nouns naming an amount of change: a level after them ("降幅为 21.4 个百分点") is the amount moved.
+_AMOUNT_NOUN_RE = re.compile(r"降幅|涨幅|增幅|提升幅度|下降幅度|优势|增益|损失|提升|下降|gain|drop", re.I)
 _GAP_WORD_RE = re.compile(r"差异|差距|gap|difference", re.I)
 # "A（72.5）显著高于标准微调（70.1）": what lies between the two figures of a compared pair.
 _PAIR_GAP_RE = re.compile(
@@ -41,7 +43,8 @@ _PAIR_GAP_RE = re.compile(
     re.I)
 # "…得分为 50，… 超越前代 GLM-4.7（42分）": a compared figure in parentheses after a system name.
 _COMPARED_BEFORE_RE = re.compile(
-    r"(?:超越|超过|优于|高于|胜过|击败|领先|好于|低于|相比|相较|对比|接近|逼近|媲美|比肩|than|over)\s*(?:了|于)?\s*"
+    r"(?:超越|超过|优于|高于|胜过|击败|领先|好于|低于|相比|相较|对比|接近|逼近|媲美|比肩|(?<![比相])较(?![高低大小好差多少])"
+    r"|(?<![相对无])比(?![例率较如])|than|over)\s*(?:了|于)?\s*"
     r"(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*(?:[^，,；;。\d（()）]{0,6})$",
     re.I)
 # "MDF 耗时约 450 秒，而全量微调需 2519 秒": the compared system's figure after 而.
@@ -58,10 +61,10 @@ _ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（(
 _ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下|相差|差距)")
 # "相比 EAGLE-2 的 4.37 提升 17%": the compared system's figure after 相比 … 的.
 # "达到 73%，远高于单智能体脚本的 39%": the same after 高于 / 优于 … 的.
-_COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|超越|低于|好于|胜过)(?:于|了)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
+_COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|超越|低于|好于|胜过|接近|逼近)(?:于|了)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
 _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高)\s*(?:至|到)\s*(?:了)?\s*$")
 _PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?)?\s*[）)]")
-_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|此前|之前|前代|对照|未经|未使用|未加|base model|基座)", re.I)
+_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|此前|之前|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定))", re.I)
 _REFERENCE_LABEL_RE = re.compile(r"参考|参照|对照|参考对比|参考基线|作为对照|reference|for reference", re.I)
 _COMPARISON_LABEL_RE = re.compile(r"对比|比较|对比基线|基线对比|与\s*[^：:]{1,12}\s*(?:的)?(?:对比|比较)|comparison|vs\.?\s*\S+", re.I)
 _OWN_WORDS_RE = re.compile(r"本文|我们|本方法|该方法|我们的|\bours?\b", re.I)
@@ -129,6 +132,8 @@ def change_of(phrase: str, clause: str, after: str, unit: str | None) -> tuple[b
     """
     if unit == "x":
         return True, _direction_word(phrase[-20:] + after[:16])  # a ratio is relative even as a level: 加速比为 3.21×
+    if unit == "pp" and (m := _AMOUNT_NOUN_RE.search(clause[-24:])):
+        return True, _direction_word(m.group(0))  # "平均降幅分别为 21.4 个百分点", "优势为 2.4 个百分点"
     if _LEVEL_AFTER_VERB_RE.search(phrase[-8:]):
         return False, None
     if m := _VERB_BEFORE_RE.search(clause):
@@ -298,3 +303,40 @@ def setting_of(text: str) -> str | None:
     for rx in (_SIZE_RE, _CONTEXT_RE):
         found += [m.group().strip() for m in rx.finditer(text) if not any(m.group().strip() in f for f in found)]
     return ", ".join(dict.fromkeys(found)) or None
+
+
+# "人类专家在相同步数限制下的平均成功率为 87.5%", "而人类专家的完成率为 89.2%": a human reference line.
+_HUMAN_SUBJECT_RE = re.compile(
+    r"^(?:[^，,；;。：:]{0,12}[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
+    r"(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|受试者|医生|参赛者)?"
+    r"|human\b(?!\s+(?:preference|evaluation|study|feedback))(?:\s+(?:experts?|annotators?|raters?|players?|baseline|performance))?)", re.I)
+_BEATS_RE = re.compile(r"超越|超过|优于|胜过|比|高于|低于|接近|逼近|beat|surpass|exceed", re.I)
+
+
+def human_reference(clause: str) -> str | None:
+    """Who a figure belongs to when its clause is about humans ("人类专家的完成率为 89.2%"): a
+    reference level, not this paper's result; None when the clause compares the paper with humans."""
+    m = _HUMAN_SUBJECT_RE.match(clause)
+    if m is None or _BEATS_RE.search(clause):
+        return None
+    return m.group("who")
+
+
+# "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
+_EVALUATED_RE = re.compile(
+    r"^(?:[^，,；;。：:]{0,12}[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,14}?(?:最好|最强|最佳|领先|最高|最低)的)?\s*"
+    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,8}?)?"
+    r"(?:为|是|仅为|得分为?|达到?|取得|约为)\s*(?:约|仅)?\s*$")
+
+
+def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:
+    """In a paper that evaluates existing systems, the model a clause gives its figure to; None when
+    the clause names no model or names this paper's own method."""
+    from kb.benchmark_names import _MODEL_RE  # the model-name families live with the benchmark patterns
+    m = _EVALUATED_RE.match(clause)
+    if m is None or _CHANGE_WORD_RE.search(clause[m.end("sys"):]):
+        return None  # "EAGLE-3 的吞吐量提升仅为 8%" is a change, read as one
+    name = m.group("sys").strip()
+    if any(o and o.lower() in name.lower() for o in own) or not (_MODEL_RE.search(name) or re.search(r"\d", name)):
+        return None
+    return name

@@ -25,10 +25,10 @@ SEED = {p.paper_id: p for f in sorted(DATA.glob("*.md")) for p in parse_report(f
 
 
 def make_paper(results: str = "", contribution: str = "提出了一种新方法。", usage: str = "无。",
-               domain: str = "NLP", pid: str = "2601.00001") -> Paper:
+               domain: str = "NLP", pid: str = "2601.00001", title: str = "T") -> Paper:
     """One paper parsed from a minimal report with the given section bodies."""
     text = (
-        "# Hugging Face Daily Papers Report\n**Date**: 2026-01-01\n\n## 📄 T\n\n"
+        f"# Hugging Face Daily Papers Report\n**Date**: 2026-01-01\n\n## 📄 {title}\n\n"
         f"- **链接**: https://huggingface.co/papers/{pid}\n\n"
         f"1. **应用领域**：{domain}\n\n2. **一句话核心贡献**：{contribution}\n\n"
         f"3. **使用指南**：\n{usage}\n\n4. **主要创新点**：无。\n\n5. **实验效果**：\n{results}\n"
@@ -470,7 +470,7 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # dev2's benchmark floor is below its 0.975 of round 4: it names subsets by family alone (AMOS for
 # "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
 DEV_FLOORS = [("dev", 0.95, 0.92, 0.96, 0.97, 0.86, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.84, 0.90),
-              ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.85)]
+              ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.85), ("dev4", 0.84, 0.84, 0.95, 0.86, 0.84, 0.85)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -823,6 +823,60 @@ def test_subsets_listed_after_their_family_take_the_subset_names() -> None:
 ])
 def test_a_named_subset_is_stored_after_its_family(line: str, expected: list[str]) -> None:
     assert [m.benchmark for m in metrics_of(line)] == expected
+
+
+def test_a_benchmark_paper_reports_the_systems_it_evaluates_as_baselines() -> None:
+    paper = make_paper(
+        title="OfficeBench-X: Benchmarking LLM Agents on Office Workflows",
+        contribution="构建了包含 612 个办公任务的智能体基准 OfficeBench-X，并对 14 个前沿模型进行系统评测。",
+        results="*   **总体成功率**：GPT-5 为 38.6%，Claude Opus 4.1 为 35.9%，开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%。\n"
+                "*   **人类对照**：人类专家的平均成功率为 87.5%。\n"
+                "*   **一致性**：自动评分与人工评分的一致率为 94%。")
+    rows = {m.value: m for m in extract_metrics(paper)}
+    assert {v: (rows[v].role, rows[v].compared_to) for v in (38.6, 35.9, 21.4, 87.5)} == {
+        38.6: ("baseline", "GPT-5"), 35.9: ("baseline", "Claude Opus 4.1"), 21.4: ("baseline", "Qwen3-235B-A22B"),
+        87.5: ("baseline", "人类专家")}
+    assert rows[94.0].role == "result"  # the paper's own measurement of its benchmark
+    assert {m.benchmark for m in rows.values()} == {"OfficeBench-X"}
+
+
+def test_a_method_paper_naming_a_model_keeps_its_own_results() -> None:
+    # The same clause shape in a paper that evaluates nobody else is this paper's result on that model.
+    [m] = metrics_of("*   **AIME 2025**：Qwen3-8B 为 74.6%。")
+    assert m.role == "result"
+
+
+@pytest.mark.parametrize("line, expected", [
+    # A list written with its unit once, after an amount noun: both are changes in percentage points.
+    ("*   退化分析：反光与倾斜造成的平均降幅分别为 21.4 和 17.8 个百分点。", [(21.4, "pp", "change"), (17.8, "pp", "change")]),
+    # 额外 … 占用: a cost added, a change; the card's capacity is not a figure.
+    ("*   显存开销：缓存带来的额外显存占用约 3.2 GB，对 80GB 显卡而言可以忽略。", [(3.2, "GB", "change")]),
+    # A version number and a dimension count are not figures; 下调 is a change verb.
+    ("*   成本：首 Token 延迟比 1.5 版本降低 45%，API 价格下调 60%。", [(45.0, "%", "change"), (60.0, "%", "change")]),
+    ("*   拒绝行为由一个低维子空间（通常为 3-5 维）控制，越狱成功率降至 8.9%。", [(8.9, "%", "result")]),
+])
+def test_units_roles_and_non_figures_of_round_five(line: str, expected: list[tuple[float, str, str]]) -> None:
+    assert [(m.value, m.unit, m.role) for m in metrics_of(line)] == expected
+
+
+@pytest.mark.parametrize("line, value, baseline, system", [
+    ("*   SWE-bench Verified：解决率达 61.8%，较此前同规模最佳开源模型 SWE-smith-32B（40.2%）高出 21.6 个百分点。",
+     61.8, 40.2, "此前同规模最佳开源模型 SWE-smith-32B"),
+    ("*   RealEstate10K：PSNR 达到 27.85 dB，比 pixelSplat（25.74 dB）高 2.1 dB。", 27.85, 25.74, "pixelSplat"),
+    ("*   环境构建成功率达到 73%，远高于单智能体脚本的 39%。", 73.0, 39.0, "单智能体脚本"),
+])
+def test_compared_figures_after_bi_and_jiao_pair_with_the_result(line: str, value: float, baseline: float, system: str) -> None:
+    row = next(m for m in metrics_of(line) if m.value == value)
+    assert (row.role, row.baseline, row.compared_to) == ("result", baseline, system)
+    assert baseline not in [m.value for m in metrics_of(line)]
+
+
+@pytest.mark.parametrize("line, benchmark", [
+    ("*   **MMAR**：准确率为 58.9%，超越 Gemini 2.5 Flash 的 54.3%。", "MMAR"),
+    ("*   **MPTS-52**：在更难的大晶胞数据集上，匹配率从 12.2% 提升至 23.5%。", "MPTS-52"),
+])
+def test_an_acronym_head_before_a_score_names_the_benchmark(line: str, benchmark: str) -> None:
+    assert {m.benchmark for m in metrics_of(line)} == {benchmark}
 
 
 def test_a_hyphenated_continuation_names_another_benchmark() -> None:
