@@ -470,7 +470,7 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # dev2's benchmark floor is below its 0.975 of round 4: it names subsets by family alone (AMOS for
 # "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
 DEV_FLOORS = [("dev", 0.95, 0.92, 0.96, 0.97, 0.86, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.84, 0.90),
-              ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.85), ("dev4", 0.84, 0.84, 0.95, 0.86, 0.84, 0.85)]
+              ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.85), ("dev4", 0.84, 0.84, 0.95, 0.86, 0.84, 0.95)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -877,6 +877,20 @@ def test_compared_figures_after_bi_and_jiao_pair_with_the_result(line: str, valu
 ])
 def test_an_acronym_head_before_a_score_names_the_benchmark(line: str, benchmark: str) -> None:
     assert {m.benchmark for m in metrics_of(line)} == {benchmark}
+
+
+@pytest.mark.parametrize("usage", [
+    "*   **开源情况**：模型仅通过商业 API 提供服务，论文未公开模型权重与训练代码。",
+    "*   **开源情况**：模型与数据均为公司内部资产，不对外开源。",
+    "*   **开源情况**：目前仅通过商业平台提供在线生成服务，暂无开源计划。",
+])
+def test_withheld_weights_and_api_only_models_are_closed(usage: str) -> None:
+    assert extract_facts(make_paper(usage=usage), []).code_status == "closed"
+
+
+def test_a_compared_api_model_does_not_close_the_paper() -> None:
+    usage = "*   **代码**：代码已开源：https://github.com/x/y 。对比的 GPT-4o 仅通过 API 提供。"
+    assert extract_facts(make_paper(usage=usage), []).code_status == "released"
 
 
 def test_a_hyphenated_continuation_names_another_benchmark() -> None:
