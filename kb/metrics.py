@@ -178,6 +178,9 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
             if system is not None and model is None:
                 alone[j] = system
             continue
+        if evaluation and roles.evaluated_system(_CLAUSE_START_RE.split(before_of(text, figures[own].start))[-1], own_methods):
+            alone[j] = system or model  # "InternVL3-78B 为 64.5%，而人类准确率为 95.2%": two references, no pair
+            continue
         if of is not None:
             pairs[own] = (j, of)  # 5.12，相比 EAGLE-2 的 4.37 提升 17%
         elif raised:
@@ -223,7 +226,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         taken = set(listed) | {c for c, _ in listed.values()}
         pairs = {r: p for r, p in pairs.items() if r not in taken and p[0] not in taken} | listed
         alone = {j: s for j, s in alone.items() if j not in taken}
-    respective = respective_benchmarks(text, [(f.start, f.end) for f in figures], spots) if spots else {}
+    respective = respective_benchmarks(text, [(f.start, f.end) for f in figures], spots) if figures else {}
     compared = {b for b, _ in pairs.values()}
     subsets = SubsetReader(text, [f.start for f in figures])
     rows: list[Metric] = []

@@ -15,6 +15,8 @@ _RESPECTIVELY_RE = re.compile(r"分别|各自|respectively", re.I)
 # What may separate two items of one list: "、", "，", "和", "以及", "/", "and".
 _SEPARATOR_RE = re.compile(r"^\s*(?:[（(][^（()）]{0,20}[）)])?\s*(?:[、,，/&]|和|与|及|以及|\band\b|\bor\b)\s*$", re.I)
 _STOP_RE = re.compile(r"[。；;]")
+_ON_LIST_RE = re.compile(
+    r"在\s*(?P<names>[A-Za-z][A-Za-z0-9\-+_.]*(?:\s*(?:、|,|，|和|与|及|以及)\s*[A-Za-z][A-Za-z0-9\-+_.]*)+)\s*(?:等)?\s*(?:基准|数据集)?\s*上[^，。；]{0,4}?分别")
 _NAME_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-+_.]*(?![A-Za-z0-9])")
 
 
@@ -84,6 +86,12 @@ def _with_unspotted_names(text: str, spots: list[tuple[int, int, str, str]]) -> 
         # "Amazon Reviews：在 Beauty、Sports 上…分别": subsets named after their family.
         elif sub := next((found for s in spots if s[1] <= m.start() and (found := benchmarks.subset_of(s[2], m.group()))), None):
             extra.append((m.start(), m.end(), sub, sub))
+    # "在 ChartBench、EvoChart 和 MMC 上分别取得…": a list of names the sentence says it is measured on.
+    for m in _ON_LIST_RE.finditer(text):
+        for n in _NAME_RE.finditer(m.group("names")):
+            start, end = m.start("names") + n.start(), m.start("names") + n.end()
+            if not any(a < end and start < b for a, b in taken) and not any(e[0] == start for e in extra):
+                extra.append((start, end, benchmarks.canonical(n.group()), n.group()))
     return sorted(spots + extra) if extra else spots
 
 

@@ -58,6 +58,8 @@ _PAREN_SYSTEM_RE = re.compile(
 _CHANGE_WORD_RE = re.compile(r"提升|提高|降低|减少|增加|下降|加速|相对|绝对|增益|gain|improv|reduc|drop", re.I)
 # "得分 8.41，与 GPT-4o-mini（8.38）相当": a compared figure that the sentence calls on a par.
 _ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*$")
+# "为 96.2，与原模型的 96.4 基本持平": the compared figure after 与 … 的, called on a par after it.
+_ON_PAR_OF_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
 _ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下|相差|差距)")
 # "相比 EAGLE-2 的 4.37 提升 17%": the compared system's figure after 相比 … 的.
 # "达到 73%，远高于单智能体脚本的 39%": the same after 高于 / 优于 … 的.
@@ -194,11 +196,18 @@ def paren_system(gap: str) -> str | None:
 
 
 def on_par_system(before: str, after: str) -> str | None:
-    """The system of a figure the sentence puts on a par with this paper's ("与 GPT-4o-mini（8.38）相当")."""
+    """The system of a figure the sentence puts on a par with this paper's ("与 GPT-4o-mini（8.38）相当",
+    "与原模型的 96.4 基本持平")."""
+    if m := _ON_PAR_OF_RE.search(before[-40:]):
+        if _ON_PAR_WORD_RE.match(after):
+            return _system(m.group("sys"))
     if not _ON_PAR_AFTER_RE.match(after):
         return None
     m = _ON_PAR_BEFORE_RE.search(before[-40:])
     return _system(m.group("sys")) if m else None
+
+
+_ON_PAR_WORD_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下)")
 
 
 def compared_of(before: str) -> str | None:
@@ -324,9 +333,9 @@ def human_reference(clause: str) -> str | None:
 
 # "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
 _EVALUATED_RE = re.compile(
-    r"^(?:[^，,；;。：:]{0,12}[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,14}?(?:最好|最强|最佳|领先|最高|最低)的)?\s*"
+    r"^(?:[^，,；;。：:]{0,12}[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的)?\s*"
     r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,8}?)?"
-    r"(?:为|是|仅为|得分为?|达到?|取得|约为)\s*(?:约|仅)?\s*$")
+    r"(?:准确率|得分|成功率)?\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为)\s*(?:约|仅)?\s*$")
 
 
 def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:
