@@ -121,7 +121,8 @@ def _resolve(tags: list[DomainTag]) -> list[DomainTag]:
     # An MLLM/VLM paper is multimodal; call it `llm` only when text LLMs are named outside "多模态大模型".
     if "multimodal" in names and "llm" in names:
         llm = next(t for t in tags if t.domain == "llm")
-        if "title" not in llm.evidence and not re.search(r"大语言模型|language model|\bllm", llm.evidence, re.I):
+        # Chain-of-thought in a multimodal title is the multimodal model's reasoning, not a text LLM.
+        if not re.search(r"大语言模型|language model|\bllm", llm.evidence, re.I):
             drop.add("llm")
     return [t for t in tags if t.domain not in drop]
 

@@ -93,7 +93,8 @@ def stored_papers(con: duckdb.DuckDBPyConnection) -> list[Paper]:
 # 4: bullet heads naming unknown …Bench benchmarks, CDM/TEDS/SPL as metrics, year.month ranges, ± spreads,
 # cores and views as non-figures, another model's figure in its own clause, 接近/相差/bare-name pairs, gaps
 # never paired, change lists past a 基线, 少/额外占用 changes (dev3).
-# 5: named subsets as "Family (Subset)", hyphenated longer names, measured levels in 主要创新点 (dev3).
+# 5: named subsets as "Family (Subset)", hyphenated longer names, measured levels in 主要创新点, evaluated
+# systems and humans as baselines, list units, withheld code as closed (dev3, dev4).
 EXTRACTOR_VERSION = 5
 
 

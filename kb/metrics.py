@@ -156,6 +156,9 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
             alone[j] = m.group("sys").strip()  # the second system of a compared list is compared too
             continue
         before, after = before_of(text, fig.start), text[fig.end:fig.end + 8]
+        if human := roles.human_reference(_CLAUSE_START_RE.split(before)[-1]):
+            alone[j] = human  # "而人类专家的完成率为 89.2%": a reference line of its own, never one side of a pair
+            continue
         system = roles.compared_before(before, after) or roles.on_par_system(before, after) or roles.whereas_system(before)
         model = roles.model_clause_system(before) if system is None else None
         system = system or model

@@ -903,6 +903,23 @@ def test_a_respective_list_of_unknown_benchmarks_pairs_in_order() -> None:
     assert [(m.value, m.benchmark) for m in rows] == [(62.4, "ChartBench"), (58.1, "EvoChart"), (71.0, "MMC")]
 
 
+def test_a_human_reference_after_whereas_is_its_own_baseline_row() -> None:
+    rows = metrics_of("*   **ToolHorizon**：本方法的任务完成率为 61.5%，而人类专家的完成率为 89.2%。")
+    assert [(m.value, m.role, m.baseline, m.compared_to) for m in rows] == [
+        (61.5, "result", None, None), (89.2, "baseline", None, "人类专家")]
+
+
+def test_a_task_named_inside_a_benchmark_is_its_subset() -> None:
+    rows = metrics_of("*   SimplerEnv：在 WidowX 任务上的成功率为 58.3%。")
+    assert [m.benchmark for m in rows] == ["SimplerEnv (WidowX)"]
+
+
+def test_chain_of_thought_in_a_multimodal_title_is_not_a_text_llm() -> None:
+    tags = [t.domain for t in tag_texts("Video Chain-of-Thought for Temporal Grounding", "多模态大模型 - 视频理解",
+                                        "让多模态大模型在思维链中输出时间戳。")]
+    assert "multimodal" in tags and "llm" not in tags
+
+
 def test_a_hyphenated_continuation_names_another_benchmark() -> None:
     # "SpecBench-Prod" is not Spec-Bench: the registry name inside a longer name is not spotted.
     [m] = metrics_of("*   在 SpecBench-Prod 上的平均加速比为 1.2×。")
