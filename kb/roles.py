@@ -60,7 +60,8 @@ _CHANGE_WORD_RE = re.compile(r"提升|提高|降低|减少|增加|下降|加速|
 _ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*$")
 # "为 96.2，与原模型的 96.4 基本持平": the compared figure after 与 … 的, called on a par after it.
 _ON_PAR_OF_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
-_ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下|相差|差距)")
+# "与 π0（94.2%）相比提升 2.9 个百分点" compares the same way.
+_ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下|相差|差距|相比|相较|比较)")
 # "相比 EAGLE-2 的 4.37 提升 17%": the compared system's figure after 相比 … 的.
 # "达到 73%，远高于单智能体脚本的 39%": the same after 高于 / 优于 … 的.
 _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|超越|低于|好于|胜过|接近|逼近)(?:于|了)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")

@@ -909,6 +909,12 @@ def test_a_human_reference_after_whereas_is_its_own_baseline_row() -> None:
         (61.5, "result", None, None), (89.2, "baseline", None, "人类专家")]
 
 
+def test_a_compared_figure_in_parentheses_before_xiangbi_pairs() -> None:
+    [m, gain] = metrics_of("*   LIBERO：平均成功率 97.1%，与 π0（94.2%）相比提升 2.9 个百分点。")
+    assert (m.value, m.role, m.baseline, m.compared_to) == (97.1, "result", 94.2, "π0")
+    assert (gain.value, gain.role) == (2.9, "change")
+
+
 def test_a_task_named_inside_a_benchmark_is_its_subset() -> None:
     rows = metrics_of("*   SimplerEnv：在 WidowX 任务上的成功率为 58.3%。")
     assert [m.benchmark for m in rows] == ["SimplerEnv (WidowX)"]
