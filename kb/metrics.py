@@ -316,6 +316,8 @@ def _metric_name(before: str, after: str, fig: Figure, previous: str | None, lab
         return "score"
     if fig.unit == "FPS":
         return "FPS"
+    if fig.unit == "Hz":
+        return "frequency"  # "推理频率达到 62 Hz": a rate, whatever the bullet's metric was
     clause = _CLAUSE_START_RE.split(before)[-1]
     # The latest mention wins, but a generic "score" only when nothing more specific is there (F1 分数).
     found = [(name != "score", start, name) for start, name in metric_mentions(clause)]

@@ -43,12 +43,13 @@ _LIST_GAP_RE = re.compile(r"\s*(?:和|与|及|、|/|,|，)\s*$")
 _NUM_RE = re.compile(r"(?<![\d.,])(?P<sign>[+＋]|(?<![\w\d)])[-−])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _UNIT_RE = re.compile(
     r"\s*(?P<unit>%|％|个百分点|百分点|个点|pp(?![A-Za-z])|倍|[x×](?![A-Za-z])|ms(?![A-Za-z])|毫秒|秒|s(?![A-Za-z])"
-    r"|分钟|min(?![A-Za-z])|小时|h(?![A-Za-z])|ns(?![A-Za-z])|μs(?![A-Za-z])|GB|MB|TB|FPS|fps|tokens?(?![A-Za-z])|dB(?![A-Za-z])"
+    r"|分钟|min(?![A-Za-z])|小时|h(?![A-Za-z])|ns(?![A-Za-z])|μs(?![A-Za-z])|GB|MB|TB|FPS|fps|[kK]?Hz(?![A-Za-z])|tokens?(?![A-Za-z])|dB(?![A-Za-z])"
     r"|个数量级|数量级"
     r"|[Kk]\s*(?:tokens?|Token)(?![A-Za-z])|[Kk](?![A-Za-z0-9])|分(?![类布析子钟辨别配支组数之制]))"
 )
 _UNITS = {
     "%": "%", "％": "%", "个百分点": "pp", "百分点": "pp", "个点": "pp", "pp": "pp", "倍": "x", "x": "x", "×": "x",
+    "Hz": "Hz", "kHz": "kHz", "KHz": "kHz",
     "ms": "ms", "毫秒": "ms", "秒": "s", "s": "s", "分钟": "min", "min": "min", "小时": "h", "h": "h",
     "GB": "GB", "MB": "MB", "TB": "TB", "FPS": "FPS", "fps": "FPS", "token": "token", "tokens": "token", "分": None,
     "dB": "dB", "K": "K", "k": "K", "ns": "ns", "μs": "μs", "个数量级": "orders of magnitude", "数量级": "orders of magnitude",
@@ -114,6 +115,7 @@ _DEGREE_ERROR_RE = re.compile(r"误差|error|偏差|deviation", re.I)
 # "将推理时的专家激活数减少至25%，可带来超过15%的解码加速": the level a method is set to, whose effect follows.
 _SET_TO_BEFORE_RE = re.compile(r"将(?P<what>[^，,；;。\d]{1,20}?)(?:减少|降低|压缩|缩减|增加|提高|设为|设置为|调整|控制)(?:至|到|为)\s*$")
 _EFFECT_AFTER_RE = re.compile(r"\s*(?:的情况下)?\s*[，,]?\s*(?:即可|便可|就能|可以|可|能够|能)?\s*(?:带来|实现|获得|换来|使)")
+_REQUIREMENT_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:实时|部署|上线)?\s*(?:要求|需求|门槛)")
 _VERSION_OR_DIM_AFTER_RE = re.compile(r"(?:\s*[-–~至到]\s*\d+(?:\.\d+)?)?\s*(?:版本|版|代|维(?!持|护|度))")
 _BITS_AFTER_RE = re.compile(r"\s*(?:bits?|比特|bpw)(?![A-Za-z])", re.I)  # bit widths are settings: 约 3.2 bit
 # A figure that names the condition another is measured under: "在 Token 保留率为 25% 时",
@@ -223,6 +225,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # the second side of 1024×1024; bit widths (约 3.2 bit)
     if unit is None and _VERSION_OR_DIM_AFTER_RE.match(text, unit_end):
         return False  # 比 1.5 版本, 通常为 3-5 维
+    if _REQUIREMENT_AFTER_RE.match(text, unit_end):
+        return False  # 满足 10Hz 实时要求: the bar it meets, not what it achieved
     if (set_to := _SET_TO_BEFORE_RE.search(before[-30:])) and _EFFECT_AFTER_RE.match(text, unit_end) \
             and not metric_mentions(set_to.group("what")):
         return False  # the level the method is set to, not what it achieved

@@ -93,7 +93,7 @@ _LOWER_IS_BETTER = {
     "loop rate", "unsafe rate", "parameters", "compression",
 }
 _HIGHER_IS_BETTER = {
-    "accuracy", "score", "PSNR", "SSIM", "success rate", "speedup", "throughput", "FPS", "F1", "AUC", "AUV",
+    "accuracy", "score", "PSNR", "SSIM", "success rate", "speedup", "throughput", "FPS", "frequency", "F1", "AUC", "AUV",
     "mIoU", "IoU", "Dice", "BLEU", "ROUGE", "mAP", "pass@k", "win rate", "recall", "fidelity", "correlation",
     "retention", "reward", "selection rate", "CKA",
 }

@@ -915,6 +915,12 @@ def test_a_compared_figure_in_parentheses_before_xiangbi_pairs() -> None:
     assert (gain.value, gain.role) == (2.9, "change")
 
 
+def test_a_rate_in_hz_is_a_frequency_and_a_requirement_is_not_a_figure() -> None:
+    [rate] = metrics_of("*   **LIBERO**：平均成功率 97.1%；推理频率达到 62 Hz。")[1:]
+    assert (rate.value, rate.unit, rate.metric, rate.better) == (62.0, "Hz", "frequency", "higher")
+    assert [m.value for m in metrics_of("*   推理延迟：单帧推理耗时 86 ms，满足 10Hz 实时要求。")] == [86.0]
+
+
 def test_a_task_named_inside_a_benchmark_is_its_subset() -> None:
     rows = metrics_of("*   SimplerEnv：在 WidowX 任务上的成功率为 58.3%。")
     assert [m.benchmark for m in rows] == ["SimplerEnv (WidowX)"]
