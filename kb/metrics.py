@@ -77,6 +77,7 @@ _QUALIFIER_RE = re.compile(r"(?:约|超过|高达|仅|近|接近|最高|逾|不�
 _IMPROVE_RE = re.compile(r"↑|提升|提高|增加|增长|超越|超过|优于|上升|改善|加速|提速|加快|更快|领先|高出|faster|improv|gain|outperform|boost|increase", re.I)
 _REDUCE_RE = re.compile(r"↓|降低|减少|下降|节省|压缩|缩短|减小|削减|降至|reduc|lower|cut|decrease|sav", re.I)
 # "超过 15%" is a qualifier, not a comparison, hence the look-ahead for a number.
+_NOT_A_SYSTEM_RE = re.compile(r"(?:提升|提高|降低|减少|增加|下降|高出|多出|领先)|.*\d\s*(?:%|％|个百分点|倍|×|x\b)")
 _COMPARE_RE = re.compile(
     r"(?:优于|超越|超过|击败|胜过|相比于?|相较于?|对比|高于|低于|than|over|vs\.?)\s*(?:了\s*)?(?![\s约近\d<>≈~.])"
     r"([^，。；,;：:（()）%]{2,40}?)"
@@ -338,6 +339,8 @@ def _comparison(text: str, pos: int) -> str | None:
     for m in _COMPARE_RE.finditer(text[lo:pos + WINDOW]):
         name = m.group(1).strip(" .。的")
         where = lo + m.start()
+        if _NOT_A_SYSTEM_RE.match(name):
+            continue  # "相比提升 2.9 个百分点" names an amount, not the system compared with
         if len(name) >= 2 and (best is None or abs(where - pos) < abs(best[0] - pos)):
             best = (where, name)
     return best[1] if best else None

@@ -38,6 +38,7 @@ _SIZE_RE = re.compile(r"\d+(?:\.\d+)?\s*[Kk]")
 _WHOLE_RE = re.compile(r"整体|总体|总分|平均|综合|overall|average", re.I)
 _RESPECTIVELY_RE = re.compile(r"分别|各自|respectively", re.I)
 _STOP_RE = re.compile(r"[。；;]")
+_NEW_SUBJECT_RE = re.compile(r"[，,]\s*(?=[A-Z][A-Za-z0-9\-]*(?: [A-Z][A-Za-z0-9\-]*)*\s*(?:的|在|上|为))")
 
 
 class SubsetReader:
@@ -51,6 +52,8 @@ class SubsetReader:
         self.text, self.figure_starts = text, figure_starts
         self.wholes = [m.start() for m in _WHOLE_RE.finditer(text)]
         self.stops = [m.start() for m in _STOP_RE.finditer(text)] + [len(text)]
+        # "在 WidowX 任务上…为 58.3%，Google Robot 的…为 77.6%": a clause opening with a new name ends a subset's reach.
+        self.subjects = [m.start() for m in _NEW_SUBJECT_RE.finditer(text)]
         self.mentions = list(_KEYED_RE.finditer(text)) if _KEYWORD_RE.search(text) else []
         self.mention_starts = [m.start() for m in self.mentions]
         self._read: dict[int, dict[int, str]] = {}
@@ -89,6 +92,9 @@ class SubsetReader:
             k = bisect.bisect_left(self.wholes, m.end())
             if k < len(self.wholes):
                 reach = min(reach, self.wholes[k])  # "平均 94.2%" is on the whole benchmark again
+            k = bisect.bisect_left(self.subjects, m.end())
+            if k < len(self.subjects):
+                reach = min(reach, self.subjects[k])
             if j + 1 < len(self.mentions):
                 reach = min(reach, self.mentions[j + 1].start())  # a later subset mention takes the figures after it
             for i in _figures_between(starts, m.end(), reach):

@@ -921,9 +921,15 @@ def test_a_rate_in_hz_is_a_frequency_and_a_requirement_is_not_a_figure() -> None
     assert [m.value for m in metrics_of("*   推理延迟：单帧推理耗时 86 ms，满足 10Hz 实时要求。")] == [86.0]
 
 
+def test_an_amount_is_never_the_compared_system() -> None:
+    rows = metrics_of("*   LIBERO：Spatial / Object 两个子集的成功率分别为 98.4% / 99.2%，平均 97.1%，与 π0（94.2%）相比提升 2.9 个百分点。")
+    assert [(m.benchmark, m.value, m.compared_to) for m in rows] == [
+        ("LIBERO (Spatial)", 98.4, None), ("LIBERO (Object)", 99.2, None), ("LIBERO", 97.1, "π0"), ("LIBERO", 2.9, None)]
+
+
 def test_a_task_named_inside_a_benchmark_is_its_subset() -> None:
-    rows = metrics_of("*   SimplerEnv：在 WidowX 任务上的成功率为 58.3%。")
-    assert [m.benchmark for m in rows] == ["SimplerEnv (WidowX)"]
+    rows = metrics_of("*   SimplerEnv：在 WidowX 任务上的成功率为 58.3%，Google Robot 的成功率为 77.6%。")
+    assert [m.benchmark for m in rows] == ["SimplerEnv (WidowX)", "SimplerEnv"]  # a new subject ends its reach
 
 
 def test_chain_of_thought_in_a_multimodal_title_is_not_a_text_llm() -> None:
