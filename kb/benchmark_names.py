@@ -16,7 +16,7 @@ from kb.word_patterns import ascii_bounds
 _HARDWARE_RE = re.compile(ascii_bounds(r"\b(?:[AHBLV]\d{2,3}|GH200|GB200|RTX|GPU|TPU|NPU|Ascend|A6000|Jetson)\b"), re.I)
 _MODEL_RE = re.compile(
     r"^(?:qwen|llama|gpt|claude|gemini|gemma|deepseek|internvl|mistral|mixtral|glm|phi-|dream|llada|sdar|ernie|kimi|"
-    r"doubao|baichuan|olmo|o[134](?:-|$)|bagel|flux|hunyuan|wan\d|veo|sora|opt-|bert|roberta|llava|minicpm|seed|grok)"
+    r"doubao|baichuan|olmo|o[134](?:-|$)|bagel|flux|hunyuan|wan\d|veo|sora|opt-|bert|roberta|llava|minicpm|seed|grok|openai|operator)"
     r"|-\d+(?:\.\d+)?[BM]\b|-(?:Instruct|Base|Chat)\b",
     re.I,
 )

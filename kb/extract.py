@@ -88,17 +88,17 @@ _CLAUSE_SPLIT_RE = re.compile(r"[。；;\n]")
 _RELEASE_WORD_RE = re.compile(r"开源|公开|发布|releas|available|open-source", re.I)
 _TITLE_SPLIT_RE = re.compile(r"[:：]")
 _OWN_BENCHMARK_RE = re.compile(r"bench|gym|qa|set|eval|data", re.I)
-_CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|仓库|框架|工具包?|资源|实现|code|weights|models?|repo(?:sitory)?)"
+_CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|仓库|框架|工具包?|资源|实现|脚本|code|weights|models?|scripts?|repo(?:sitory)?)"
 _OWN_ARTIFACT_RE = re.compile(_CODE_WORDS, re.I)
 _LABEL_PREFIX_RE = re.compile(r"^[\s*\-]*[^：:，。]{1,12}[：:]")  # "代码/数据：" names the topic, not what was released
 _CLOSED_RE = re.compile(
     r"闭源|商业模型|商用模型|proprietary|closed-source|closed source"
     # "模型权重未公开", "模型与代码均未开源", "不对外开源", "暂无开源计划": its own artifacts, withheld.
-    r"|(?:模型|权重|代码|源码|model|weights|code)[^。；\n]{0,12}?(?:未|不|暂不|暂无|均未|均不)(?:对外)?(?:开源|公开|发布|提供下载)"
+    r"|(?:模型|权重|代码|源码|model|weights|code)[^。；\n]{0,12}?(?:未|不|暂不|暂无|均未|均不)(?:对外)?(?:开源|公开|发布|开放|提供下载)"
     r"|暂无(?:开源|公开|发布)计划"
     # "仅通过商业 API 提供服务", "仅提供在线 Demo 与 API 访问": offered only as a service.
     r"|仅(?:通过|以|提供|开放)[^。；\n]{0,20}?(?:API|在线|平台|Demo|服务|接口)"
-    r"|(?:公司)?内部(?:系统|资产|使用)"
+    r"|(?:公司)?内部(?:系统|资产|使用)|部署于(?:公司)?内部"
     r"|only (?:available )?(?:through|via) (?:an? )?(?:API|web|commercial)|not (?:publicly )?released", re.I)
 # Closed models a paper compares with or describes ("闭源的 GPT/Gemini 系列") are not the paper's own.
 _COMPARED_RE = re.compile(r"对比|相比|优于|超越|超过|媲美|相当|baseline|基线|than|vs|闭源的|闭源模型[（(]?(?:如|例如)", re.I)
@@ -109,7 +109,7 @@ _PROMISED_RE = re.compile(
     re.I,
 )
 _RELEASED_RE = re.compile(
-    rf"{_CODE_WORDS}[^。；\n]{{0,48}}?(?:已|均已|已经|均|全部)\s*(?:在\s*[^。；\n]{{1,20}}?)?(?:开源|公开|发布|released)"
+    rf"{_CODE_WORDS}[^。；\n]{{0,48}}?(?:已|均已|已经|均|全部)\s*(?:在\s*[^。；\n]{{1,20}}?)?(?:开源|公开|发布|开放下载|released)"
     rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|(?:开源|公开|发布)了{_CODE_WORDS}"
     rf"|{_CODE_WORDS} (?:is|are) (?:publicly )?(?:available|released)"
     r"|open-sourced|code is available",

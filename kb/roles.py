@@ -67,7 +67,7 @@ _ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基�
 _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|超越|低于|好于|胜过|接近|逼近)(?:于|了)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
 _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高)\s*(?:至|到)\s*(?:了)?\s*$")
 _PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?)?\s*[）)]")
-_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|此前|之前|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定))", re.I)
+_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|原模型|此前|之前|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定))", re.I)
 _REFERENCE_LABEL_RE = re.compile(r"参考|参照|对照|参考对比|参考基线|作为对照|reference|for reference", re.I)
 _COMPARISON_LABEL_RE = re.compile(r"对比|比较|对比基线|基线对比|与\s*[^：:]{1,12}\s*(?:的)?(?:对比|比较)|comparison|vs\.?\s*\S+", re.I)
 _OWN_WORDS_RE = re.compile(r"本文|我们|本方法|该方法|我们的|\bours?\b", re.I)
@@ -317,7 +317,7 @@ def setting_of(text: str) -> str | None:
 
 # "人类专家在相同步数限制下的平均成功率为 87.5%", "而人类专家的完成率为 89.2%": a human reference line.
 _HUMAN_SUBJECT_RE = re.compile(
-    r"^(?:[^，,；;。：:]{0,12}[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
+    r"^(?:[^，,；;。]*[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
     r"(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|受试者|医生|参赛者)?"
     r"|human\b(?!\s+(?:preference|evaluation|study|feedback))(?:\s+(?:experts?|annotators?|raters?|players?|baseline|performance))?)", re.I)
 _BEATS_RE = re.compile(r"超越|超过|优于|胜过|比|高于|低于|接近|逼近|beat|surpass|exceed", re.I)
@@ -334,15 +334,23 @@ def human_reference(clause: str) -> str | None:
 
 # "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
 _EVALUATED_RE = re.compile(
-    r"^(?:[^，,；;。：:]{0,12}[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的)?\s*"
+    r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的|[^，,；;。]{0,12}?后)?\s*"
     r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,8}?)?"
-    r"(?:准确率|得分|成功率)?\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为)\s*(?:约|仅)?\s*$")
+    r"(?:(?:准确率|得分|成功率|通过率|解决率|分数|胜率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至)?"
+    r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至))\s*(?:约|仅)?\s*$")
+
+
+_GENERIC_EVALUATED_RE = re.compile(
+    r"^(?:[^，,；;。]*[：:])?[^，,；;。]{0,20}?(?P<who>(?:最佳|最强|最好|所有|全部|开源最佳|闭源最佳)(?:被测|参评)?(?:模型|系统|智能体))"
+    r"[^，,；;。\d]{0,12}?(?:为|是|仅为|均为|均低于|低于|不足|仅|达到?)\s*(?:约|仅)?\s*$")
 
 
 def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:
     """In a paper that evaluates existing systems, the model a clause gives its figure to; None when
     the clause names no model or names this paper's own method."""
     from kb.benchmark_names import _MODEL_RE  # the model-name families live with the benchmark patterns
+    if g := _GENERIC_EVALUATED_RE.match(clause):
+        return g.group("who")  # "最佳模型的 mIoU 仅为 0.21", "所有被测模型均低于 25%"
     m = _EVALUATED_RE.match(clause)
     if m is None or _CHANGE_WORD_RE.search(clause[m.end("sys"):]):
         return None  # "EAGLE-3 的吞吐量提升仅为 8%" is a change, read as one

@@ -470,7 +470,8 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # dev2's benchmark floor is below its 0.975 of round 4: it names subsets by family alone (AMOS for
 # "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
 DEV_FLOORS = [("dev", 0.95, 0.92, 0.96, 0.97, 0.86, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.84, 0.90),
-              ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.95), ("dev4", 0.87, 0.87, 0.96, 0.89, 0.84, 0.95)]
+              ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.95), ("dev4", 0.87, 0.87, 0.96, 0.89, 0.84, 0.95),
+              ("dev5", 0.83, 0.83, 0.96, 0.91, 0.86, 0.95)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -480,7 +481,7 @@ def test_extraction_keeps_its_dev_scores(name: str, precision: float, recall: fl
     ev = _load_eval_module()
     [report] = sorted(folder.glob("*.md"))
     score = ev.evaluate(report, folder / "metrics.jsonl")
-    assert score.n_gold >= 200
+    assert score.n_gold >= 150
     assert score.precision >= precision, score.false_positives
     assert score.recall >= recall, score.misses
     assert score.role_accuracy >= role, score.wrong
@@ -838,6 +839,27 @@ def test_a_benchmark_paper_reports_the_systems_it_evaluates_as_baselines() -> No
         87.5: ("baseline", "人类专家")}
     assert rows[94.0].role == "result"  # the paper's own measurement of its benchmark
     assert {m.benchmark for m in rows.values()} == {"OfficeBench-X"}
+
+
+def test_evaluated_systems_are_read_in_the_other_ways_benchmark_papers_write_them() -> None:
+    paper = make_paper(
+        title="WebBench-Live: Evaluating Web Agents on Live Websites",
+        contribution="构建了 WebBench-Live，一个覆盖 1,000 个真实网站的 Web 智能体基准；对主流智能体的系统评测显示，"
+                     "即便最强的 OpenAI Operator 成功率也仅为 38.6%。",
+        results="*   **总体成绩**：Gemini 2.5 Pro 准确率 62.7%，GPT-4o 为 51.4%。\n"
+                "*   **时序定位**：最佳模型的 mIoU 仅为 0.21。")
+    rows = sorted((m.value, m.role, m.compared_to) for m in extract_metrics(paper))
+    assert rows == [(0.21, "baseline", "最佳模型"), (38.6, "baseline", "OpenAI Operator"), (51.4, "baseline", "GPT-4o"),
+                    (62.7, "baseline", "Gemini 2.5 Pro")]
+
+
+@pytest.mark.parametrize("usage, status", [
+    ("*   **开源情况**：全部尺寸的模型权重已在 Hugging Face 开放下载，支持商用。", "released"),
+    ("*   **开源情况**：该系统部署于公司内部，代码与模型均不对外开放。", "closed"),
+    ("*   **开源情况**：数据集与评测脚本已在 Hugging Face 发布。", "released"),
+])
+def test_code_status_of_round_six(usage: str, status: str) -> None:
+    assert extract_facts(make_paper(usage=usage), []).code_status == status
 
 
 def test_a_method_paper_naming_a_model_keeps_its_own_results() -> None:
