@@ -12,6 +12,7 @@ _METRICS: tuple[tuple[str, str], ...] = (
     (r"\bmIoU\b", "mIoU"), (r"\bDice\b", "Dice"), (r"\bF1\b", "F1"), (r"\bAU(?:RO)?C\b", "AUC"), (r"\bAUV\b", "AUV"),
     (r"\bLCE\b", "LCE"), (r"\bBLEU\b", "BLEU"), (r"\bROUGE", "ROUGE"), (r"\bmAP\b", "mAP"), (r"\bIoU\b", "IoU"),
     (r"\bWER\b|词错率", "WER"), (r"Spearman|相关系数|correlation", "correlation"), (r"\bCKA\b", "CKA"),
+    (r"一致率|一致性系数|agreement|kappa|κ", "agreement"), (r"命中率|hit rate", "hit rate"),
     (r"困惑度|perplexity|\bPPL\b", "perplexity"), (r"胜率|win rate", "win rate"), (r"选择率|被选概率", "selection rate"),
     (r"循环率|\bLR\b", "loop rate"), (r"不安全率", "unsafe rate"), (r"保真度|fidelity", "fidelity"),
     (r"准确率|正确率|精度|精确度|准确度|accuracy|\bacc\b", "accuracy"), (r"召回|recall", "recall"),

@@ -199,7 +199,8 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
 def _is_achieved(metric: Metric) -> bool:
     """An innovation bullet's figure that is a measured level of a named metric ("冲突率从 8.7% 降至 0.9%",
     "命中率达 91%"), not a setting of the method ("约25%的注意力头")."""
-    return metric.metric is not None and metric.unit is not None and bool(_ACHIEVED_RE.search(metric.evidence))
+    return (metric.metric is not None and (metric.unit is not None or metric.value != 0)
+            and bool(_ACHIEVED_RE.search(metric.evidence)))
 
 
 def _is_speed(metric: Metric) -> bool:

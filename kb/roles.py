@@ -95,6 +95,7 @@ _LOWER_IS_BETTER = {
 _HIGHER_IS_BETTER = {
     "accuracy", "score", "PSNR", "SSIM", "success rate", "speedup", "throughput", "FPS", "frequency", "F1", "AUC", "AUV",
     "mIoU", "IoU", "Dice", "BLEU", "ROUGE", "mAP", "pass@k", "win rate", "recall", "fidelity", "correlation",
+    "agreement", "hit rate",
     "retention", "reward", "selection rate", "CKA",
 }
 
@@ -190,9 +191,12 @@ def compared_before(before: str, after: str) -> str | None:
 
 def paren_system(gap: str) -> str | None:
     """The compared system when `gap` is what separates "1.83%" from "（F5-TTS 为 2.42%" ; else None."""
+    from kb.metric_names import metric_mentions  # metric words live with the metric names
     m = _PAREN_SYSTEM_RE.match(gap)
     if m is None or _CHANGE_WORD_RE.search(m.group("sys")):
         return None  # "（相对提升为 5%）" is a second figure of this paper's
+    if metric_mentions(m.group("sys")) and not re.search(r"\d|[A-Za-z]-[A-Za-z]", m.group("sys")):
+        return None  # "一致率 93.1%（Cohen's κ 为 0.86）": a second metric, not a compared system (Skywork-Reward-8B is one)
     return _system(m.group("sys"))
 
 

@@ -862,6 +862,15 @@ def test_code_status_of_round_six(usage: str, status: str) -> None:
     assert extract_facts(make_paper(usage=usage), []).code_status == status
 
 
+def test_an_innovation_bullet_keeps_a_measured_agreement_and_drops_a_zero_setting() -> None:
+    innov = ("# Hugging Face Daily Papers Report\n**Date**: 2026-01-01\n\n## 📄 T\n\n"
+             "- **链接**: https://huggingface.co/papers/2601.00002\n\n1. **应用领域**：NLP\n\n2. **一句话核心贡献**：提出。\n\n"
+             "3. **使用指南**：无。\n\n4. **主要创新点**：\n*   **自动评判器**：与人工判定的一致率达到 93.1%（Cohen's κ 为 0.86）。\n"
+             "*   **提示注入**：当组内奖励均为 0 时注入提示。\n\n5. **实验效果**：无。\n")
+    rows = extract_metrics(parse_report(innov).papers[0])
+    assert [(m.value, m.metric) for m in rows] == [(93.1, "agreement"), (0.86, "agreement")]
+
+
 def test_a_method_paper_naming_a_model_keeps_its_own_results() -> None:
     # The same clause shape in a paper that evaluates nobody else is this paper's result on that model.
     [m] = metrics_of("*   **AIME 2025**：Qwen3-8B 为 74.6%。")
