@@ -32,7 +32,11 @@ _EVALUATES_RE = re.compile(
     r"(?:评测|评估|测评|测试|evaluat\w*|benchmark\w*)[^。；]{0,16}?(?:\d+\s*[个款种家]|多个|多款|主流|前沿|现有|代表性|开源与闭源|闭源与开源)"
     r"[^。；]{0,16}?(?:模型|系统|方法|智能体|agents?|models?|systems?|LLMs?|VLMs?|MLLMs?)"
     r"|对\s*\d+\s*[个款种][^。；]{0,20}?(?:模型|系统|方法|智能体)[^。；]{0,8}?(?:进行|开展)?[^。；]{0,4}?(?:评测|评估|测评|测试)"
-    r"|(?:\d+\s*[个款种]|多个|多款|主流|前沿|现有|代表性)[^。；]{0,12}?(?:模型|系统|方法|智能体|agents?|models?)[^。；]{0,4}?(?:的)?(?:系统|全面)?(?:评测|评估|测评)", re.I)
+    r"|(?:\d+\s*[个款种]|多个|多款|主流|前沿|现有|代表性)[^。；]{0,12}?(?:模型|系统|方法|智能体|agents?|models?)[^。；]{0,4}?(?:的)?(?:系统|全面)?(?:评测|评估|测评)"
+    r"|(?:评测|评估|测评)(?:结果)?(?:发现|显示|表明)", re.I)
+_EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
+_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*%")
+_MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
 _ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
@@ -101,7 +105,8 @@ def extract_metrics(paper: Paper) -> list[Metric]:
     contribution = paper.section("contribution")
     default = own_benchmark(paper.title, contribution.text if contribution else "", own)
     # A paper that builds a benchmark and runs existing systems on it reports their scores as baselines.
-    evaluation = default is not None and bool(_EVALUATES_RE.search(contribution.text if contribution else ""))
+    evaluation = default is not None and (bool(_EVALUATES_RE.search(contribution.text if contribution else ""))
+                                          or _names_evaluated_systems(paper, own))
     for key in METRIC_SECTIONS:
         section = paper.section(key)
         if section is None:
@@ -194,6 +199,20 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
             pairs[own] = (j, system)  # 得分为 50 … 超越前代 GLM-4.7（42分）
         used |= {own, j}
     return pairs, alone
+
+
+def _names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
+    """Whether the results give figures to two or more other models by name ("GPT-5 为 38.6%，Claude Opus 4.1 为
+    35.9%"): a benchmark paper that evaluates existing systems, however its contribution words it."""
+    results = paper.section("results")
+    if results is None:
+        return False
+    named = set()
+    for clause in _EVALUATED_CLAUSE_SPLIT_RE.split(results.text):
+        for m in _FIGURE_AT_RE.finditer(clause):
+            if (system := roles.evaluated_system(clause[:m.start()], own)) and _MODEL_NAME_RE.search(system):
+                named.add(system)
+    return len(named) >= 2
 
 
 def _is_achieved(metric: Metric) -> bool:

@@ -871,6 +871,17 @@ def test_an_innovation_bullet_keeps_a_measured_agreement_and_drops_a_zero_settin
     assert [(m.value, m.metric) for m in rows] == [(93.1, "agreement"), (0.86, "agreement")]
 
 
+def test_a_benchmark_paper_is_known_by_the_systems_its_results_name() -> None:
+    # The contribution does not say it evaluates N models; the results give two named models their figures.
+    paper = make_paper(
+        title="DeskBench: A Benchmark for Cross-Application Office Agents",
+        contribution="构建了包含 412 个跨应用办公任务的基准 DeskBench，发现最强的模型 Claude Sonnet 4.5 成功率也仅为 38.2%。",
+        results="*   **整体结果**：Claude Sonnet 4.5 成功率 38.2%，OpenAI CUA 为 31.7%。")
+    rows = sorted((m.value, m.role, m.compared_to, m.section) for m in extract_metrics(paper))
+    assert rows == [(31.7, "baseline", "OpenAI CUA", "results"), (38.2, "baseline", "Claude Sonnet 4.5", "contribution"),
+                    (38.2, "baseline", "Claude Sonnet 4.5", "results")]
+
+
 def test_a_method_paper_naming_a_model_keeps_its_own_results() -> None:
     # The same clause shape in a paper that evaluates nobody else is this paper's result on that model.
     [m] = metrics_of("*   **AIME 2025**：Qwen3-8B 为 74.6%。")
