@@ -44,7 +44,7 @@ _PAIR_GAP_RE = re.compile(
 # "…得分为 50，… 超越前代 GLM-4.7（42分）": a compared figure in parentheses after a system name.
 _COMPARED_BEFORE_RE = re.compile(
     r"(?:超越|超过|优于|高于|胜过|击败|领先|好于|低于|相比|相较|对比|接近|逼近|媲美|比肩|(?<![比相])较(?![高低大小好差多少])"
-    r"|(?<![相对无])比(?![例率较如])|than|over)\s*(?:了|于)?\s*"
+    r"|(?<![相对无])比(?![例率较如])|(?<![然因从进])而(?!言|是|非)|than|over)\s*(?:了|于)?\s*"
     r"(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*(?:[^，,；;。\d（()）]{0,6})$",
     re.I)
 # "MDF 耗时约 450 秒，而全量微调需 2519 秒": the compared system's figure after 而.
@@ -61,7 +61,7 @@ _ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（(
 # "为 96.2，与原模型的 96.4 基本持平": the compared figure after 与 … 的, called on a par after it.
 _ON_PAR_OF_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
 # "与 π0（94.2%）相比提升 2.9 个百分点" compares the same way.
-_ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下|相差|差距|相比|相较|比较)")
+_ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下|相差|差距|相比|相较|比较|无差异|无明显差异|差异不大)")
 # "相比 EAGLE-2 的 4.37 提升 17%": the compared system's figure after 相比 … 的.
 # "达到 73%，远高于单智能体脚本的 39%": the same after 高于 / 优于 … 的.
 _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|超越|低于|好于|胜过|接近|逼近)(?:于|了)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")

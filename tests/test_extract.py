@@ -471,7 +471,7 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
 DEV_FLOORS = [("dev", 0.95, 0.92, 0.96, 0.97, 0.86, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.84, 0.90),
               ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.95), ("dev4", 0.87, 0.87, 0.96, 0.89, 0.84, 0.95),
-              ("dev5", 0.83, 0.83, 0.96, 0.91, 0.86, 0.95)]
+              ("dev5", 0.85, 0.85, 0.96, 0.92, 0.86, 0.95)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -967,6 +967,22 @@ def test_an_amount_is_never_the_compared_system() -> None:
     rows = metrics_of("*   LIBERO：Spatial / Object 两个子集的成功率分别为 98.4% / 99.2%，平均 97.1%，与 π0（94.2%）相比提升 2.9 个百分点。")
     assert [(m.benchmark, m.value, m.compared_to) for m in rows] == [
         ("LIBERO (Spatial)", 98.4, None), ("LIBERO (Object)", 99.2, None), ("LIBERO", 97.1, "π0"), ("LIBERO", 2.9, None)]
+
+
+@pytest.mark.parametrize("line, expected", [
+    # 而 X（y）: the compared system's figure, paired; the next one in the list is a baseline too.
+    ("*   WikiText-2：W2A16 量化困惑度为 5.81，而 QuIP#（6.92）和 AQLM（6.64）明显更高。",
+     [(5.81, "result", 6.92, "QuIP#"), (6.64, "baseline", None, "AQLM")]),
+    # 与 X（y）几乎无差异: on a par.
+    ("*   主观评测：MOS 为 4.41，与真人录音（4.45）几乎无差异。", [(4.41, "result", 4.45, "真人录音")]),
+])
+def test_compared_figures_after_er_and_on_a_par(line: str, expected: list[tuple]) -> None:
+    assert [(m.value, m.role, m.baseline, m.compared_to) for m in metrics_of(line)] == expected
+
+
+def test_a_suite_named_inside_a_benchmark_is_its_subset() -> None:
+    rows = metrics_of("*   仿真基准：在 LIBERO 的 Long 套件上成功率为 92.6%，四个套件平均成功率为 96.1%。")
+    assert [(m.value, m.benchmark) for m in rows] == [(92.6, "LIBERO (Long)"), (96.1, "LIBERO")]
 
 
 def test_a_task_named_inside_a_benchmark_is_its_subset() -> None:
