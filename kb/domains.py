@@ -53,8 +53,10 @@ _EVIDENCE: dict[str, str] = {
     # A theorem (formal theorem proving) is mathematics, not theoretical analysis.
     "theory": r"理论|可解释|\btheor(?!em)|interpretab|扩展定律|scaling laws?|假说|hypothesis",
     # Generative retrieval/recommendation generates item ids, not content.
-    "generation": r"(?:图像|图片|视频|3d|三维|内容|音频|音乐|语音|文本|资产|结构|场景|蛋白质|骨架|序列)\s*生成|生成式(?!检索|推荐)|生成模型|生成任务"
-                  r"|语音合成|speech synthesis|(?:图像|视频)编辑|image editing|(?<!augmented )(?<!code )generation|generative(?! retrieval| recommend)|\baigc\b|扩散(?![^，。]{0,6}策略)|\bdiffusion\b(?! polic)|文生图|text-to-",
+    # A generative reward model or verifier judges text; report generation writes text: neither makes content.
+    "generation": r"(?:图像|图片|视频|3d|三维|内容|音频|音乐|语音|文本|资产|结构|场景|蛋白质|骨架|序列)\s*生成|生成式(?!\s*(?:检索|推荐|召回|奖励|验证|评判|评测))|生成模型|生成任务"
+                  r"|语音合成|speech synthesis|(?:图像|视频)编辑|image editing|(?<!augmented )(?<!code )(?<!report )generation"
+                  r"|generative(?! retrieval| recommend| reward| verif| judge)|\baigc\b|扩散(?![^，。]{0,6}策略)|\bdiffusion\b(?! polic)|文生图|text-to-",
     "retrieval": r"检索|\brag\b|retrieval|搜索(?!最优|最佳|空间)|\bsearch\b|推荐|recommend|信息获取|information seeking|召回",
     "ecommerce": r"电商|电子商务|e-?commerce|零售|商品",
     "safety": r"安全|越狱|jailbreak|隐私|privacy|漏洞|操控|manipulat(?:e|ion) (?:the )?model|\bsafety\b|有害|harmful"

@@ -1042,6 +1042,10 @@ def test_orders_of_magnitude_are_a_change() -> None:
     ("AeroCast: Global Weather Forecasting", "提出了一个全球中期天气预报模型。", {"science"}, set()),
     ("GenRec: Generative Retrieval for Recommendation", "提出了生成式推荐方法。", {"retrieval"}, {"generation"}),
     ("FastASR: Low-Latency Streaming Speech Recognition", "降低首字延迟。", {"audio", "efficiency"}, set()),
+    # A generative reward model judges; a radiology report is text: neither is content generation.
+    ("ThinkJudge: Scaling Test-Time Compute for Generative Reward Models", "提出大语言模型的生成式奖励模型。", {"llm"}, {"generation"}),
+    ("CXR-Reasoner: Grounded Radiology Report Generation", "提出放射学报告生成的多模态模型。", {"medical"}, {"generation"}),
+    ("GenRec-X: Industrial Recommendation", "提出生成式 检索方法。", {"retrieval"}, {"generation"}),
 ])
 def test_tags_of_fields_beyond_the_seed_reports(title: str, contribution: str, present: set[str], absent: set[str]) -> None:
     tags = {t.domain for t in tag_texts(title, "", contribution)}
