@@ -29,11 +29,14 @@ _COST_METRICS = {"latency", "memory", "time", "cost", "speedup", "throughput", "
 _COST_UNITS = {"s", "ms", "min", "h", "GB", "MB", "TB", "FPS", "x", "K", "token"}
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
 _EVALUATES_RE = re.compile(
-    r"(?:评测|评估|测评|测试|evaluat\w*|benchmark\w*)[^。；]{0,16}?(?:\d+\s*[个款种家]|多个|多款|主流|前沿|现有|代表性|开源与闭源|闭源与开源)"
+    r"(?:评测|评估|测评|测试|evaluat\w*|benchmark\w*)[^。；]{0,30}?(?:\d+\s*[个款种家]|多个|多款|主流|前沿|现有|代表性|开源与闭源|闭源与开源)"
     r"[^。；]{0,16}?(?:模型|系统|方法|智能体|agents?|models?|systems?|LLMs?|VLMs?|MLLMs?)"
     r"|对\s*\d+\s*[个款种][^。；]{0,20}?(?:模型|系统|方法|智能体)[^。；]{0,8}?(?:进行|开展)?[^。；]{0,4}?(?:评测|评估|测评|测试)"
     r"|(?:\d+\s*[个款种]|多个|多款|主流|前沿|现有|代表性)[^。；]{0,12}?(?:模型|系统|方法|智能体|agents?|models?)[^。；]{0,4}?(?:的)?(?:系统|全面)?(?:评测|评估|测评)"
     r"|(?:评测|评估|测评)(?:结果)?(?:发现|显示|表明)", re.I)
+# "OfficeArena: Benchmarking LLM Agents …", "LongVid-Eval: Do Video LLMs Really Watch …": a title saying it tests models.
+_EVALUATES_TITLE_RE = re.compile(
+    r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
 _EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
 _FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*%")
 _MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
@@ -106,7 +109,7 @@ def extract_metrics(paper: Paper) -> list[Metric]:
     default = own_benchmark(paper.title, contribution.text if contribution else "", own)
     # A paper that builds a benchmark and runs existing systems on it reports their scores as baselines.
     evaluation = default is not None and (bool(_EVALUATES_RE.search(contribution.text if contribution else ""))
-                                          or _names_evaluated_systems(paper, own))
+                                          or bool(_EVALUATES_TITLE_RE.search(paper.title)) or _names_evaluated_systems(paper, own))
     for key in METRIC_SECTIONS:
         section = paper.section(key)
         if section is None:
@@ -283,7 +286,8 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
                 role, change_direction = "change", last[2]  # 分别提升了 4.5% 和 12.4%; 分别比基线高 1.1、0.6 和 2.8 分
             elif quoted or i in alone or roles.is_baseline_subject(clause) or roles.is_reference(before, text[fig.end:fig.end + 40]):
                 role, system = "baseline", alone.get(i) or roles.human_reference(clause)
-            elif (other := roles.human_reference(clause) or (roles.evaluated_system(clause, own) if evaluation else None)):
+            elif (other := roles.human_reference(clause) or (
+                    (roles.evaluated_system(clause, own) or roles.evaluated_in_parentheses(before, own)) if evaluation else None)):
                 role, system = "baseline", other  # a human reference line; an evaluated system's score
         last = (i, role, change_direction)
         # Registry names in the figure's window: the nearest before it, else the first after it in its clause.

@@ -322,7 +322,8 @@ def setting_of(text: str) -> str | None:
 # "人类专家在相同步数限制下的平均成功率为 87.5%", "而人类专家的完成率为 89.2%": a human reference line.
 _HUMAN_SUBJECT_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
-    r"(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|受试者|医生|参赛者)?"
+    r"(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|受试者|医生|参赛者|研究生)?"
+    r"|(?:住院|主治|执业|专科)?医师|人类研究生|志愿者"
     r"|human\b(?!\s+(?:preference|evaluation|study|feedback))(?:\s+(?:experts?|annotators?|raters?|players?|baseline|performance))?)", re.I)
 _BEATS_RE = re.compile(r"超越|超过|优于|胜过|比|高于|低于|接近|逼近|beat|surpass|exceed", re.I)
 
@@ -341,12 +342,28 @@ _EVALUATED_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*"
     r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,8}?)?"
     r"(?:(?:准确率|得分|成功率|通过率|解决率|分数|胜率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至)?"
-    r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至))\s*(?:约|仅)?\s*$")
+    r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|以))\s*(?:约|仅)?\s*$")
 
 
 _GENERIC_EVALUATED_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?[^，,；;。]{0,20}?(?P<who>(?:最佳|最强|最好|所有|全部|开源最佳|闭源最佳)(?:被测|参评)?(?:模型|系统|智能体))"
     r"[^，,；;。\d]{0,12}?(?:为|是|仅为|均为|均低于|低于|不足|仅|达到?)\s*(?:约|仅)?\s*$")
+
+
+_EVALUATED_PAREN_RE = re.compile(r"(?:^|[，,、和与及]|以及)\s*(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*[（(]\s*$")
+
+
+def evaluated_in_parentheses(before: str, own: tuple[str, ...]) -> str | None:
+    """In a paper evaluating existing systems, the model whose figure sits in parentheses after its name
+    ("GPT-5（69.8 分）和 DeepSeek-V3.2（64.5 分）"); None for this paper's own method or no model name."""
+    from kb.benchmark_names import _MODEL_RE
+    m = _EVALUATED_PAREN_RE.search(before[-48:])
+    if m is None:
+        return None
+    name = m.group("sys").strip()
+    if any(o and o.lower() in name.lower() for o in own) or not (_MODEL_RE.search(name) or re.search(r"\d", name)):
+        return None
+    return name
 
 
 def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:

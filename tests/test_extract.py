@@ -471,7 +471,7 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
 DEV_FLOORS = [("dev", 0.95, 0.92, 0.96, 0.97, 0.86, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.84, 0.90),
               ("dev3", 0.84, 0.85, 0.96, 0.84, 0.81, 0.95), ("dev4", 0.87, 0.87, 0.96, 0.89, 0.84, 0.95),
-              ("dev5", 0.85, 0.85, 0.96, 0.92, 0.86, 0.95)]
+              ("dev5", 0.85, 0.85, 0.96, 0.92, 0.86, 0.95), ("dev6", 0.65, 0.64, 0.90, 0.63, 0.89, 0.85)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -880,6 +880,17 @@ def test_a_benchmark_paper_is_known_by_the_systems_its_results_name() -> None:
     rows = sorted((m.value, m.role, m.compared_to, m.section) for m in extract_metrics(paper))
     assert rows == [(31.7, "baseline", "OpenAI CUA", "results"), (38.2, "baseline", "Claude Sonnet 4.5", "contribution"),
                     (38.2, "baseline", "Claude Sonnet 4.5", "results")]
+
+
+def test_a_benchmark_paper_known_by_its_title_reads_parenthesised_and_ranked_systems() -> None:
+    paper = make_paper(
+        title="CivBench: Do LLMs Really Reason in Chinese?",
+        contribution="构建了包含 3,600 道题的中文推理基准 CivBench。",
+        results="*   **总体排名**：Gemini 3 Pro 以 71.4 分位列第一，GPT-5（69.8 分）和 DeepSeek-V3.2（64.5 分）紧随其后；"
+                "人类研究生平均为 78.9 分。")
+    rows = sorted((m.value, m.role, m.compared_to) for m in extract_metrics(paper))
+    assert rows == [(64.5, "baseline", "DeepSeek-V3.2"), (69.8, "baseline", "GPT-5"), (71.4, "baseline", "Gemini 3 Pro"),
+                    (78.9, "baseline", "人类研究生")]
 
 
 def test_a_method_paper_naming_a_model_keeps_its_own_results() -> None:
