@@ -76,6 +76,7 @@ class Metric:
 
 
 # What joins the two figures of "从 0.3142（OSEDiff）降至约 0.2873": an optional note, a verb, 至/到.
+_ARROW_GAP_RE = re.compile(r"^\s*(?:→|->|⟶)\s*$")
 _TO_GAP_RE = re.compile(
     r"^\s*(?:[（(][^（()）\d]{1,30}[）)])?\s*(?:[^\d，,；;。]{0,6}?)(?:至|到|为|→|->|to)\s*(?:了|约|近|大约|仅|只有)?\s*$", re.I)
 # "高于 Wan2.1（84.7）与 HunyuanVideo（83.2）": the next system of a list of compared figures.
@@ -146,7 +147,7 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
         nxt = figures[i + 1]
         gap = text[fig.end:nxt.start] if nxt.start - fig.end <= WINDOW else ""
         before = before_of(text, fig.start)
-        if _TO_GAP_RE.match(gap) and FROM_RE.search(before):
+        if _TO_GAP_RE.match(gap) and (FROM_RE.search(before) or _ARROW_GAP_RE.match(gap)):  # 0.61→0.73 needs no 从
             pairs[i + 1] = (i, roles.from_system(before))  # 从 79.3% 提升至 84.6%
         elif _VS_GAP_RE.match(gap):
             pairs[i] = (i + 1, None)  # 98.4 vs 77.0, 8.7（基线 10.2）

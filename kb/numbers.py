@@ -108,13 +108,19 @@ _MAGNIFY_AFTER_RE = re.compile(
 # ("从 12.4K 降至 7.7K", "仍需 9.8K"); elsewhere it is a context or size (32K 上下文).
 # The same holds for token counts in a clause about length or context (平均输出长度从 4,120 Token 降至 2,350 Token).
 _AMOUNT_CHANGE_RE = re.compile(r"从|由|降至|降到|减少|缩短|压缩|节省|降低|增加|仍需|仅需|消耗|占用|from|reduc", re.I)
-_MEDIA_AFTER_RE = re.compile(r"\s*(?:的)?\s*[\u4e00-\u9fff]{0,4}?(?:视频|音频|语音|录音|片段|音乐|参考音频|clips?|videos?|audio)", re.I)
+_MEDIA_AFTER_RE = re.compile(
+    r"\s*(?:的)?\s*(?:\d{3,4}p\s*)?[\u4e00-\u9fff]{0,4}?(?:视频|音频|语音|录音|片段|音乐|歌曲|参考音频|clips?|videos?|audio|songs?)"
+    # "在 640ms 分块的流式模式下", "10 分钟以内的视频", "在 30 秒后": a chunk size, a length bound, a moment.
+    r"|\s*(?:的)?\s*(?:分块|chunk)|\s*(?:以内|以上)的|\s*(?:处|后)(?![^，。；]{0,3}(?:降至|达到|为))", re.I)
 _PAREN_SCALE_RE = re.compile(r"[A-Za-z0-9]\s*[（(]\s*[×x]?\s*$")  # DRealSR（4×）, Set5 (×4): the scale of a test set
 _FRACTION_AFTER_RE = re.compile(r"/\d")
 _DEGREE_ERROR_RE = re.compile(r"误差|error|偏差|deviation", re.I)
 # "将推理时的专家激活数减少至25%，可带来超过15%的解码加速": the level a method is set to, whose effect follows.
 _SET_TO_BEFORE_RE = re.compile(r"将(?P<what>[^，,；;。\d]{1,20}?)(?:减少|降低|压缩|缩减|增加|提高|设为|设置为|调整|控制)(?:至|到|为)\s*$")
 _EFFECT_AFTER_RE = re.compile(r"\s*(?:的情况下)?\s*[，,]?\s*(?:即可|便可|就能|可以|可|能够|能)?\s*(?:带来|实现|获得|换来|使)")
+_THRESHOLD_AFTER_RE = re.compile(r"\s*(?:meV|eV)\s*/\s*atom\s*(?:以内|以下|之内)")  # an energy MAE in meV/atom is a figure
+_THRESHOLD_BEFORE_RE = re.compile(r"(?:E_?hull|阈值|threshold)\s*[<≤＜]\s*$", re.I)
+_GREEK_BEFORE_RE = re.compile(r"[\u0370-\u03ff]$")
 _REQUIREMENT_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:实时|部署|上线)?\s*(?:要求|需求|门槛)")
 _VERSION_OR_DIM_AFTER_RE = re.compile(r"(?:\s*[-–~至到]\s*\d+(?:\.\d+)?)?\s*(?:版本|版|代|维(?!持|护|度))")
 _BITS_AFTER_RE = re.compile(r"\s*(?:bits?|比特|bpw)(?![A-Za-z])", re.I)  # bit widths are settings: 约 3.2 bit
@@ -122,8 +128,10 @@ _BITS_AFTER_RE = re.compile(r"\s*(?:bits?|比特|bpw)(?![A-Za-z])", re.I)  # bit
 # "在参数量减少 2-3 倍的情况下". Keeping performance at a level (在保持 99% 精度的情况下) is a result.
 _CONDITION_AFTER_RE = re.compile(
     r"^[^，,；;。\d]{0,10}?(?:(?:情况|条件|设置|设定|前提|预算|约束|配置|场景|比例|稀疏度|压缩率|保留率)下(?!降|滑|跌)"
-    r"|[^，,；;。\d]{0,4}?(?<![小同])时(?=\s*[，,]))")
-_CONDITION_BEFORE_RE = re.compile(r"在|当|若|如果|假设|under|when|at", re.I)
+    r"|[^，,；;。\d]{0,4}?(?<![小同])时(?=\s*[，,])"
+    # "当 GPU 计算利用率超过 70% 时应关闭", "仅保留 10% 的 KV 缓存时，": the condition, with a longer tail.
+    r"|[^，,；;。\d]{0,10}?(?<![小同])时(?![间长延刻代序空])(?=\s*(?:[，,]|应|需|会|可|则|即)))")
+_CONDITION_BEFORE_RE = re.compile(r"在|当|若|如果|假设|仅保留|保留|under|when|at", re.I)
 _MAINTAIN_RE = re.compile(r"保持|维持|保证|保有|不损失|不牺牲|maintain|preserv|retain", re.I)
 # A share of the data, not a performance: "屏蔽 0.01% 的 token", "极少量（约0.01%）", "占 30%".
 _DATA_AFTER_RE = re.compile(
@@ -215,7 +223,7 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # context length: 支持最长 8,192 token
     if unit == "K" and not said_changed:
         return False  # 32K 上下文, 4K 分辨率
-    if unit in ("s", "min", "h") and _MEDIA_AFTER_RE.match(text, unit_end):
+    if unit in ("ms", "s", "min", "h") and _MEDIA_AFTER_RE.match(text, unit_end):
         return False  # input length: 生成 1 分钟视频, 3 秒参考音频
     if unit == "x" and _PAREN_SCALE_RE.search(before) and text[unit_end:unit_end + 2].lstrip()[:1] in "）)":
         return False  # DRealSR（4×）: the test set's scale
@@ -225,6 +233,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # the second side of 1024×1024; bit widths (约 3.2 bit)
     if unit is None and _VERSION_OR_DIM_AFTER_RE.match(text, unit_end):
         return False  # 比 1.5 版本, 通常为 3-5 维
+    if _THRESHOLD_AFTER_RE.match(text, unit_end) or _THRESHOLD_BEFORE_RE.search(before[-12:]) or _GREEK_BEFORE_RE.search(before[-1:]):
+        return False  # 凸包上方 0.1 eV/atom 以内, E_hull < 0.1: a criterion; π0: a name
     if _REQUIREMENT_AFTER_RE.match(text, unit_end):
         return False  # 满足 10Hz 实时要求: the bar it meets, not what it achieved
     if (set_to := _SET_TO_BEFORE_RE.search(before[-30:])) and _EFFECT_AFTER_RE.match(text, unit_end) \

@@ -996,6 +996,23 @@ def test_a_suite_named_inside_a_benchmark_is_its_subset() -> None:
     assert [(m.value, m.benchmark) for m in rows] == [(92.6, "LIBERO (Long)"), (96.1, "LIBERO")]
 
 
+@pytest.mark.parametrize("line, values", [
+    ("*   建议：当 GPU 计算利用率超过 70% 时应关闭投机解码，加速比可达 2.1×。", [2.1]),  # the condition, then the figure
+    ("*   稳定性：78% 的生成结构能量位于凸包上方 0.1 eV/atom 以内。", [78.0]),  # a criterion, not a figure
+    ("*   WBM：能量 MAE 为 18 meV/atom。", [18.0]),  # an error in meV/atom is one
+    ("*   零样本抓取成功率从 π0 的 58% 提升至 81%。", [81.0]),  # π0 is a name
+    ("*   流式模式：在 640ms 分块的流式模式下，CER 仅上升 0.4 个百分点。", [0.4]),
+    ("*   效率：生成 1 分钟 720p 视频的时间从 42 分钟缩短至 9 分钟。", [9.0]),
+])
+def test_conditions_criteria_and_names_of_round_nine_are_not_figures(line: str, values: list[float]) -> None:
+    assert [m.value for m in metrics_of(line)] == values
+
+
+def test_an_arrow_between_two_figures_is_from_and_to() -> None:
+    rows = {r.value: r for r in metrics_of("*   结构一致性：旋律相似度提升 0.12（0.61→0.73）。")}
+    assert rows[0.73].baseline == 0.61 and 0.61 not in rows and rows[0.12].role == "change"
+
+
 def test_a_task_named_inside_a_benchmark_is_its_subset() -> None:
     rows = metrics_of("*   SimplerEnv：在 WidowX 任务上的成功率为 58.3%，Google Robot 的成功率为 77.6%。")
     assert [m.benchmark for m in rows] == ["SimplerEnv (WidowX)", "SimplerEnv"]  # a new subject ends its reach
