@@ -14,7 +14,7 @@ from kb import benchmarks
 from kb.word_patterns import ascii_bounds
 
 _HARDWARE_RE = re.compile(ascii_bounds(r"\b(?:[AHBLV]\d{2,3}|GH200|GB200|RTX|GPU|TPU|NPU|Ascend|A6000|Jetson)\b"), re.I)
-_MODEL_RE = re.compile(
+MODEL_RE = re.compile(
     r"^(?:qwen|llama|gpt|claude|gemini|gemma|deepseek|internvl|mistral|mixtral|glm|phi-|dream|llada|sdar|ernie|kimi|"
     r"doubao|baichuan|olmo|o[134](?:-|$)|bagel|flux|hunyuan|wan\d|veo|sora|opt-|bert|roberta|llava|minicpm|seed|grok|openai|operator)"
     r"|-\d+(?:\.\d+)?[BM]\b|-(?:Instruct|Base|Chat)\b",
@@ -145,7 +145,7 @@ def _head_spot(text: str) -> tuple[int, int, str, str] | None:
         return start, start + len(head), benchmarks.canonical(head), head
     # An acronym head followed by a score ("MMAR：准确率为 58.9%") or a dataset ("MPTS-52：在更难的大晶胞数据集上")
     # names what is measured; a model (GPT-4o：…) or a metric (PSNR：…) head does not.
-    if (_HEAD_NAME_RE.fullmatch(head) and _ACRONYM_HEAD_RE.fullmatch(head) and not _MODEL_RE.search(head)
+    if (_HEAD_NAME_RE.fullmatch(head) and _ACRONYM_HEAD_RE.fullmatch(head) and not MODEL_RE.search(head)
             and not _NOT_BENCHMARK_RE.fullmatch(head) and _MEASURED_AFTER_RE.match(text, m.end())):
         start = m.start(1)
         return start, start + len(head), benchmarks.canonical(head), head
@@ -213,7 +213,7 @@ def _is_benchmark_name(name: str) -> bool:
         return True  # SEED-Bench and LLaVA-Bench start like model names but are benchmarks
     if _NOT_BENCHMARK_RE.fullmatch(name):
         return False
-    return not _MODEL_RE.search(name) and not _HARDWARE_RE.search(name)
+    return not MODEL_RE.search(name) and not _HARDWARE_RE.search(name)
 
 
 _TITLE_BENCHMARK_RE = re.compile(r"\bbenchmark", re.I)

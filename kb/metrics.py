@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from kb import benchmarks, roles
+from kb import benchmarks, evaluated, roles
 from kb.benchmark_names import benchmark_for, own_benchmark, registry_spots
 from kb.metric_names import metric_mentions
 from kb.numbers import FROM_RE, WINDOW, Figure, before_of, find_figures
@@ -28,18 +28,6 @@ _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
 _COST_METRICS = {"latency", "memory", "time", "cost", "speedup", "throughput", "FPS", "parameters", "compression"}
 _COST_UNITS = {"s", "ms", "min", "h", "GB", "MB", "TB", "FPS", "x", "K", "token"}
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
-_EVALUATES_RE = re.compile(
-    r"(?:评测|评估|测评|测试|evaluat\w*|benchmark\w*)[^。；]{0,30}?(?:\d+\s*[个款种家]|多个|多款|主流|前沿|现有|代表性|开源与闭源|闭源与开源)"
-    r"[^。；]{0,16}?(?:模型|系统|方法|智能体|agents?|models?|systems?|LLMs?|VLMs?|MLLMs?)"
-    r"|对\s*\d+\s*[个款种][^。；]{0,20}?(?:模型|系统|方法|智能体)[^。；]{0,8}?(?:进行|开展)?[^。；]{0,4}?(?:评测|评估|测评|测试)"
-    r"|(?:\d+\s*[个款种]|多个|多款|主流|前沿|现有|代表性)[^。；]{0,12}?(?:模型|系统|方法|智能体|agents?|models?)[^。；]{0,4}?(?:的)?(?:系统|全面)?(?:评测|评估|测评)"
-    r"|(?:评测|评估|测评)(?:结果)?(?:发现|显示|表明)", re.I)
-# "OfficeArena: Benchmarking LLM Agents …", "LongVid-Eval: Do Video LLMs Really Watch …": a title saying it tests models.
-_EVALUATES_TITLE_RE = re.compile(
-    r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
-_EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
-_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*%")
-_MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
 _ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
@@ -109,8 +97,7 @@ def extract_metrics(paper: Paper) -> list[Metric]:
     contribution = paper.section("contribution")
     default = own_benchmark(paper.title, contribution.text if contribution else "", own)
     # A paper that builds a benchmark and runs existing systems on it reports their scores as baselines.
-    evaluation = default is not None and (bool(_EVALUATES_RE.search(contribution.text if contribution else ""))
-                                          or bool(_EVALUATES_TITLE_RE.search(paper.title)) or _names_evaluated_systems(paper, own))
+    evaluation = default is not None and evaluated.evaluates_systems(paper, own)
     for key in METRIC_SECTIONS:
         section = paper.section(key)
         if section is None:
@@ -185,14 +172,14 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
             own_before = before_of(text, figures[own].start)
             # In a paper evaluating existing systems, "GPT-5 为 38.6%，Claude Opus 4.1 为 35.9%" are both others'.
             if (roles.model_clause_system(own_before) or roles.is_reference(own_before, text[figures[own].end:figures[own].end + 40])
-                    or (evaluation and roles.evaluated_system(_CLAUSE_START_RE.split(own_before)[-1], own_methods))):
+                    or (evaluation and evaluated.evaluated_system(_CLAUSE_START_RE.split(own_before)[-1], own_methods))):
                 alone[j] = model  # "作为对比，Qwen2.5-VL-7B 为 864 分，GPT-4o 为 805 分": both are others'
                 continue
         if own is None:
             if system is not None and model is None:
                 alone[j] = system
             continue
-        if evaluation and roles.evaluated_system(_CLAUSE_START_RE.split(before_of(text, figures[own].start))[-1], own_methods):
+        if evaluation and evaluated.evaluated_system(_CLAUSE_START_RE.split(before_of(text, figures[own].start))[-1], own_methods):
             alone[j] = system or model  # "InternVL3-78B 为 64.5%，而人类准确率为 95.2%": two references, no pair
             continue
         if of is not None:
@@ -203,20 +190,6 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
             pairs[own] = (j, system)  # 得分为 50 … 超越前代 GLM-4.7（42分）
         used |= {own, j}
     return pairs, alone
-
-
-def _names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
-    """Whether the results give figures to two or more other models by name ("GPT-5 为 38.6%，Claude Opus 4.1 为
-    35.9%"): a benchmark paper that evaluates existing systems, however its contribution words it."""
-    results = paper.section("results")
-    if results is None:
-        return False
-    named = set()
-    for clause in _EVALUATED_CLAUSE_SPLIT_RE.split(results.text):
-        for m in _FIGURE_AT_RE.finditer(clause):
-            if (system := roles.evaluated_system(clause[:m.start()], own)) and _MODEL_NAME_RE.search(system):
-                named.add(system)
-    return len(named) >= 2
 
 
 def _is_achieved(metric: Metric) -> bool:
@@ -288,7 +261,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             elif quoted or i in alone or roles.is_baseline_subject(clause) or roles.is_reference(before, text[fig.end:fig.end + 40]):
                 role, system = "baseline", alone.get(i) or roles.human_reference(clause)
             elif (other := roles.human_reference(clause) or (
-                    (roles.evaluated_system(clause, own) or roles.evaluated_in_parentheses(before, own)) if evaluation else None)):
+                    (evaluated.evaluated_system(clause, own) or evaluated.evaluated_in_parentheses(before, own)) if evaluation else None)):
                 role, system = "baseline", other  # a human reference line; an evaluated system's score
         last = (i, role, change_direction)
         # Registry names in the figure's window: the nearest before it, else the first after it in its clause.

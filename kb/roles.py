@@ -55,7 +55,7 @@ _WHEREAS_RE = re.compile(
 # "WER 为 1.83%（F5-TTS 为 2.42%）": the compared system's figure in parentheses right after this paper's.
 _PAREN_SYSTEM_RE = re.compile(
     r"^[^，,；;。\d（()）]{0,16}?[（(]\s*(?P<sys>[^，,；;。（()）]{1,40}?)\s*(?:为|是|[:：]|得分为?|达到?|仅为|约为?|约|(?<=[^\s\d])\s)\s*$", re.I)
-_CHANGE_WORD_RE = re.compile(r"提升|提高|降低|减少|增加|下降|加速|相对|绝对|增益|gain|improv|reduc|drop", re.I)
+CHANGE_WORD_RE = re.compile(r"提升|提高|降低|减少|增加|下降|加速|相对|绝对|增益|gain|improv|reduc|drop", re.I)
 # "得分 8.41，与 GPT-4o-mini（8.38）相当": a compared figure that the sentence calls on a par.
 _ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*$")
 # "为 96.2，与原模型的 96.4 基本持平": the compared figure after 与 … 的, called on a par after it.
@@ -193,7 +193,7 @@ def paren_system(gap: str) -> str | None:
     """The compared system when `gap` is what separates "1.83%" from "（F5-TTS 为 2.42%" ; else None."""
     from kb.metric_names import metric_mentions  # metric words live with the metric names
     m = _PAREN_SYSTEM_RE.match(gap)
-    if m is None or _CHANGE_WORD_RE.search(m.group("sys")):
+    if m is None or CHANGE_WORD_RE.search(m.group("sys")):
         return None  # "（相对提升为 5%）" is a second figure of this paper's
     if metric_mentions(m.group("sys")) and not re.search(r"\d|[A-Za-z]-[A-Za-z]", m.group("sys")):
         return None  # "一致率 93.1%（Cohen's κ 为 0.86）": a second metric, not a compared system (Skywork-Reward-8B is one)
@@ -233,9 +233,9 @@ _MODEL_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>[A-Za-z][\w.\-]*(?:[ ][\w.\
 
 def model_clause_system(before: str) -> str | None:
     """The model a clause of its own gives a figure to after this paper's ("…64.0%，GPT-4o 为 56.6%"), if named as a model."""
-    from kb.benchmark_names import _MODEL_RE  # the model-name families live with the benchmark patterns
+    from kb.benchmark_names import MODEL_RE  # the model-name families live with the benchmark patterns
     m = _MODEL_CLAUSE_RE.search(before[-40:])
-    return m.group("sys") if m and _MODEL_RE.search(m.group("sys")) else None
+    return m.group("sys") if m and MODEL_RE.search(m.group("sys")) else None
 
 
 _GAP_BEFORE_RE = re.compile(r"(?:相差|差距为?|差异为?|gap of)\s*(?:仅|只有|约|不到|了)?\s*$", re.I)
@@ -335,47 +335,3 @@ def human_reference(clause: str) -> str | None:
     if m is None or _BEATS_RE.search(clause):
         return None
     return m.group("who")
-
-
-# "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
-_EVALUATED_RE = re.compile(
-    r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*"
-    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,8}?)?"
-    r"(?:(?:准确率|得分|成功率|通过率|解决率|分数|胜率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至)?"
-    r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|以))\s*(?:约|仅)?\s*$")
-
-
-_GENERIC_EVALUATED_RE = re.compile(
-    r"^(?:[^，,；;。]*[：:])?[^，,；;。]{0,20}?(?P<who>(?:最佳|最强|最好|所有|全部|开源最佳|闭源最佳)(?:被测|参评)?(?:模型|系统|智能体))"
-    r"[^，,；;。\d]{0,12}?(?:为|是|仅为|均为|均低于|低于|不足|仅|达到?)\s*(?:约|仅)?\s*$")
-
-
-_EVALUATED_PAREN_RE = re.compile(r"(?:^|[，,、和与及]|以及)\s*(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*[（(]\s*$")
-
-
-def evaluated_in_parentheses(before: str, own: tuple[str, ...]) -> str | None:
-    """In a paper evaluating existing systems, the model whose figure sits in parentheses after its name
-    ("GPT-5（69.8 分）和 DeepSeek-V3.2（64.5 分）"); None for this paper's own method or no model name."""
-    from kb.benchmark_names import _MODEL_RE
-    m = _EVALUATED_PAREN_RE.search(before[-48:])
-    if m is None:
-        return None
-    name = m.group("sys").strip()
-    if any(o and o.lower() in name.lower() for o in own) or not (_MODEL_RE.search(name) or re.search(r"\d", name)):
-        return None
-    return name
-
-
-def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:
-    """In a paper that evaluates existing systems, the model a clause gives its figure to; None when
-    the clause names no model or names this paper's own method."""
-    from kb.benchmark_names import _MODEL_RE  # the model-name families live with the benchmark patterns
-    if g := _GENERIC_EVALUATED_RE.match(clause):
-        return g.group("who")  # "最佳模型的 mIoU 仅为 0.21", "所有被测模型均低于 25%"
-    m = _EVALUATED_RE.match(clause)
-    if m is None or _CHANGE_WORD_RE.search(clause[m.end("sys"):]):
-        return None  # "EAGLE-3 的吞吐量提升仅为 8%" is a change, read as one
-    name = m.group("sys").strip()
-    if any(o and o.lower() in name.lower() for o in own) or not (_MODEL_RE.search(name) or re.search(r"\d", name)):
-        return None
-    return name

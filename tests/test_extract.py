@@ -420,7 +420,7 @@ def test_word_prefilters_pass_every_text_their_pattern_matches() -> None:
 
 # ---------------------------------------------------------------- purity and the gold set
 
-@pytest.mark.parametrize("module", ["extract.py", "metrics.py", "numbers.py", "respective.py"])
+@pytest.mark.parametrize("module", ["extract.py", "metrics.py", "numbers.py", "respective.py", "subsets.py", "evaluated.py"])
 def test_extraction_modules_are_pure(module: str) -> None:
     tree = ast.parse((ROOT / "kb" / module).read_text(encoding="utf-8"))
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}

@@ -1,0 +1,92 @@
+"""Papers that build a benchmark and evaluate existing systems on it, and whose figures those are. Pure.
+
+Such a paper's scores of GPT-5 or Qwen3 are `baseline` rows (LABELLING.md), where the same clause in a method
+paper ("Qwen3-8B 为 74.6%") is the paper's own result on that model. A paper is one when it introduces a
+benchmark and its contribution, its title or its results say it evaluates others.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb import roles
+from kb.benchmark_names import MODEL_RE
+from kb.parse import Paper
+
+# "并对 14 个前沿模型进行系统评测", "系统评测了 GPT、Claude … 等闭源与开源模型", "评测发现…".
+_EVALUATES_RE = re.compile(
+    r"(?:评测|评估|测评|测试|evaluat\w*|benchmark\w*)[^。；]{0,30}?(?:\d+\s*[个款种家]|多个|多款|主流|前沿|现有|代表性|开源与闭源|闭源与开源)"
+    r"[^。；]{0,16}?(?:模型|系统|方法|智能体|agents?|models?|systems?|LLMs?|VLMs?|MLLMs?)"
+    r"|对\s*\d+\s*[个款种][^。；]{0,20}?(?:模型|系统|方法|智能体)[^。；]{0,8}?(?:进行|开展)?[^。；]{0,4}?(?:评测|评估|测评|测试)"
+    r"|(?:\d+\s*[个款种]|多个|多款|主流|前沿|现有|代表性)[^。；]{0,12}?(?:模型|系统|方法|智能体|agents?|models?)[^。；]{0,4}?(?:的)?(?:系统|全面)?(?:评测|评估|测评)"
+    r"|(?:评测|评估|测评)(?:结果)?(?:发现|显示|表明)", re.I)
+# "OfficeArena: Benchmarking LLM Agents …", "LongVid-Eval: Do Video LLMs Really Watch …": a title saying it tests models.
+_EVALUATES_TITLE_RE = re.compile(
+    r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
+_EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
+_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*%")
+_MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
+
+
+def evaluates_systems(paper: Paper, own: tuple[str, ...]) -> bool:
+    """Whether a paper that introduces a benchmark also evaluates existing systems on it: its contribution or
+    title says so, or its results give two or more named models their figures."""
+    contribution = paper.section("contribution")
+    said = bool(_EVALUATES_RE.search(contribution.text if contribution else ""))
+    return said or bool(_EVALUATES_TITLE_RE.search(paper.title)) or names_evaluated_systems(paper, own)
+
+
+def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
+    """Whether the results give figures to two or more other models by name ("GPT-5 为 38.6%，Claude Opus 4.1 为
+    35.9%"): a benchmark paper that evaluates existing systems, however its contribution words it."""
+    results = paper.section("results")
+    if results is None:
+        return False
+    named = set()
+    for clause in _EVALUATED_CLAUSE_SPLIT_RE.split(results.text):
+        for m in _FIGURE_AT_RE.finditer(clause):
+            if (system := evaluated_system(clause[:m.start()], own)) and _MODEL_NAME_RE.search(system):
+                named.add(system)
+    return len(named) >= 2
+
+
+# "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
+_EVALUATED_RE = re.compile(
+    r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*"
+    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,8}?)?"
+    r"(?:(?:准确率|得分|成功率|通过率|解决率|分数|胜率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至)?"
+    r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|以))\s*(?:约|仅)?\s*$")
+
+
+_GENERIC_EVALUATED_RE = re.compile(
+    r"^(?:[^，,；;。]*[：:])?[^，,；;。]{0,20}?(?P<who>(?:最佳|最强|最好|所有|全部|开源最佳|闭源最佳)(?:被测|参评)?(?:模型|系统|智能体))"
+    r"[^，,；;。\d]{0,12}?(?:为|是|仅为|均为|均低于|低于|不足|仅|达到?)\s*(?:约|仅)?\s*$")
+
+
+_EVALUATED_PAREN_RE = re.compile(r"(?:^|[，,、和与及]|以及)\s*(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*[（(]\s*$")
+
+
+def evaluated_in_parentheses(before: str, own: tuple[str, ...]) -> str | None:
+    """In a paper evaluating existing systems, the model whose figure sits in parentheses after its name
+    ("GPT-5（69.8 分）和 DeepSeek-V3.2（64.5 分）"); None for this paper's own method or no model name."""
+    m = _EVALUATED_PAREN_RE.search(before[-48:])
+    if m is None:
+        return None
+    name = m.group("sys").strip()
+    if any(o and o.lower() in name.lower() for o in own) or not (MODEL_RE.search(name) or re.search(r"\d", name)):
+        return None
+    return name
+
+
+def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:
+    """In a paper that evaluates existing systems, the model a clause gives its figure to; None when
+    the clause names no model or names this paper's own method."""
+    if g := _GENERIC_EVALUATED_RE.match(clause):
+        return g.group("who")  # "最佳模型的 mIoU 仅为 0.21", "所有被测模型均低于 25%"
+    m = _EVALUATED_RE.match(clause)
+    if m is None or roles.CHANGE_WORD_RE.search(clause[m.end("sys"):]):
+        return None  # "EAGLE-3 的吞吐量提升仅为 8%" is a change, read as one
+    name = m.group("sys").strip()
+    if any(o and o.lower() in name.lower() for o in own) or not (MODEL_RE.search(name) or re.search(r"\d", name)):
+        return None
+    return name
