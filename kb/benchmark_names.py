@@ -52,7 +52,7 @@ _BENCH_RES: tuple[tuple[re.Pattern[str], int, re.Pattern[str] | None], ...] = (
      _SCORE_WORD_RE),
     (re.compile(rf"\bon\s+({_NAME})"), 1, None),
     # "在 HR-Bench 的 4K 与 8K 子集上": the family of named subsets.
-    (re.compile(rf"{_NAME_START}({_NAME})\s*的[^，。；,;]{{0,16}}?(?:子集|子任务|维度)"), 1, re.compile("子集|子任务|维度")),
+    (re.compile(rf"{_NAME_START}({_NAME})\s*的[^，。；,;]{{0,20}}?(?:子集|子任务|子项|维度|类别|赛道)"), 1, re.compile("子集|子任务|子项|维度|类别|赛道")),
 )
 
 

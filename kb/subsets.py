@@ -15,10 +15,11 @@ import re
 from kb import benchmarks
 
 # One subset name: Latin words, digits and - / . + between them ("Val-Unseen", "w/o subs", "En.MC", "test-zh").
-_NAME = r"[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z][A-Za-z0-9.\-+/_]*){0,2}"
+# Or a name in Chinese quotes: 在“理科”赛道上, “科学”与“工程”两个学科类别.
+_NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”)"
 _LIST_SEP = r"\s*(?:、|/|与|和|及|,|，|&|\band\b)\s*"
-_COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?"
-_KEYWORD = r"(?:子集|子任务|子类|子榜|套件|维度|赛道|任务上|split|subset|suite|track)"
+_COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?\s*(?:学科|属性绑定|难度)?"
+_KEYWORD = r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|版本上|任务上|split|subset|suite|track)"
 # "在 Vision-Only 子集上", "En.MC 与 Retr.KV 子任务", "Spatial / Object / Goal / Long 四个子集".
 _KEYED_RE = re.compile(rf"(?<![A-Za-z0-9.\-+/_])(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME}){{0,7}})\s*{_COUNT}\s*{_KEYWORD}", re.I)
 _KEYWORD_RE = re.compile(_KEYWORD, re.I)
@@ -79,7 +80,7 @@ class SubsetReader:
         first, last = bisect.bisect_left(self.mention_starts, family_end), bisect.bisect_left(self.mention_starts, end)
         for j in range(first, last):
             m = self.mentions[j]
-            names = [n for n in _SPLIT_RE.split(m.group("names").strip()) if n]
+            names = [n.strip("“”") for n in _SPLIT_RE.split(m.group("names").strip()) if n]
             if not names or not all(_is_subset(n) for n in names):
                 continue
             if len(names) > 1:
@@ -116,6 +117,8 @@ def _is_subset(name: str, strict: bool = False) -> bool:
     """A parenthesis after a family is a subset only when it is not a size (strict: RULER（128K） is a
     setting); before 子集 a size is a subset (HR-Bench 的 4K 与 8K 子集)."""
     name = name.strip()
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,10}", name):
+        return not strict  # a quoted Chinese name before 赛道 / 类别 is a subset as written
     if not re.search(r"[A-Za-z]", name) or benchmarks.is_known(name):
         return False
     if not strict and _SIZE_RE.fullmatch(name):
