@@ -73,9 +73,7 @@ def evaluated_in_parentheses(before: str, own: tuple[str, ...]) -> str | None:
     if m is None:
         return None
     name = m.group("sys").strip()
-    if any(o and o.lower() in name.lower() for o in own) or not (MODEL_RE.search(name) or re.search(r"\d", name)):
-        return None
-    return name
+    return name if _is_other_model(name, own) else None
 
 
 def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:
@@ -87,6 +85,9 @@ def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:
     if m is None or roles.CHANGE_WORD_RE.search(clause[m.end("sys"):]):
         return None  # "EAGLE-3 的吞吐量提升仅为 8%" is a change, read as one
     name = m.group("sys").strip()
-    if any(o and o.lower() in name.lower() for o in own) or not (MODEL_RE.search(name) or re.search(r"\d", name)):
-        return None
-    return name
+    return name if _is_other_model(name, own) else None
+
+
+def _is_other_model(name: str, own: tuple[str, ...]) -> bool:
+    """A model name (a known family, or one with a version or size in it) that is not this paper's method."""
+    return not any(o and o.lower() in name.lower() for o in own) and bool(MODEL_RE.search(name) or re.search(r"\d", name))

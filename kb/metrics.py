@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from kb import benchmarks, evaluated, roles
 from kb.benchmark_names import benchmark_for, own_benchmark, registry_spots
 from kb.metric_names import metric_mentions
-from kb.numbers import FROM_RE, WINDOW, Figure, before_of, find_figures
+from kb.numbers import CLAUSE_START_RE, FROM_RE, PHRASE_START_RE, WINDOW, Figure, before_of, find_figures
 from kb.parse import Paper
 from kb.respective import respective_benchmarks, respective_compared
 from kb.subsets import SubsetReader
@@ -85,8 +85,6 @@ _COMPARE_RE = re.compile(
 # Sentences and figures.
 _EXAMPLE_RE = re.compile(r"(?:例如|比如|如|特别是|尤其|e\.g\.|for example)", re.I)
 _CLAUSE_END_RE = re.compile(r"[，,；;。]")  # the end of the clause after a figure
-_CLAUSE_START_RE = re.compile(r"[，,；;]")  # the start of the clause before a figure
-_PHRASE_START_RE = re.compile(r"[，,；;（(]")  # the start of the phrase before a figure
 _PHRASE_END_RE = re.compile(r"[，,；;。（(]")  # the end of the phrase after a figure
 
 
@@ -154,7 +152,7 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
             alone[j] = m.group("sys").strip()  # the second system of a compared list is compared too
             continue
         before, after = before_of(text, fig.start), text[fig.end:fig.end + 8]
-        if human := roles.human_reference(_CLAUSE_START_RE.split(before)[-1]):
+        if human := roles.human_reference(CLAUSE_START_RE.split(before)[-1]):
             alone[j] = human  # "而人类专家的完成率为 89.2%": a reference line of its own, never one side of a pair
             continue
         system = roles.compared_before(before, after) or roles.on_par_system(before, after) or roles.whereas_system(before)
@@ -168,19 +166,17 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
         own = next((i for i in range(j - 1, -1, -1) if i not in used and i not in alone
                     and (figures[i].unit == fig.unit or None in (figures[i].unit, fig.unit))
                     and not roles.is_gap(before_of(text, figures[i].start))), None)
-        if model is not None and own is not None:
-            own_before = before_of(text, figures[own].start)
-            # In a paper evaluating existing systems, "GPT-5 为 38.6%，Claude Opus 4.1 为 35.9%" are both others'.
-            if (roles.model_clause_system(own_before) or roles.is_reference(own_before, text[figures[own].end:figures[own].end + 40])
-                    or (evaluation and evaluated.evaluated_system(_CLAUSE_START_RE.split(own_before)[-1], own_methods))):
-                alone[j] = model  # "作为对比，Qwen2.5-VL-7B 为 864 分，GPT-4o 为 805 分": both are others'
-                continue
         if own is None:
             if system is not None and model is None:
                 alone[j] = system
             continue
-        if evaluation and evaluated.evaluated_system(_CLAUSE_START_RE.split(before_of(text, figures[own].start))[-1], own_methods):
-            alone[j] = system or model  # "InternVL3-78B 为 64.5%，而人类准确率为 95.2%": two references, no pair
+        own_before = before_of(text, figures[own].start)
+        # "作为对比，Qwen2.5-VL-7B 为 864 分，GPT-4o 为 805 分" are both others'; so, in a paper evaluating existing
+        # systems, are "GPT-5 为 38.6%，Claude Opus 4.1 为 35.9%" and "InternVL3-78B 为 64.5%，而人类准确率为 95.2%".
+        if (model is not None and (roles.model_clause_system(own_before)
+                                   or roles.is_reference(own_before, text[figures[own].end:figures[own].end + 40]))
+                or (evaluation and evaluated.evaluated_system(CLAUSE_START_RE.split(own_before)[-1], own_methods))):
+            alone[j] = system
             continue
         if of is not None:
             pairs[own] = (j, of)  # 5.12，相比 EAGLE-2 的 4.37 提升 17%
@@ -246,10 +242,10 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         metric = _metric_name(before, after, fig, previous_metric, sentence.label)
         previous_metric = metric  # "相比 Muon 降低了 9%" reuses the metric of the figure before it
         role, change_direction = "result", None
-        clause, sign = _CLAUSE_START_RE.split(before)[-1], text[fig.start:fig.start + 1]
+        clause, sign = CLAUSE_START_RE.split(before)[-1], text[fig.start:fig.start + 1]
         # A relative claim stays a change when it is paired with the compared system's (而 SFT 基线下降 24 个百分点);
         # a paired figure reads its verb from its own phrase only: "大幅领先（98.4 vs 77.0）" are two levels.
-        phrase = _PHRASE_START_RE.split(before)[-1]
+        phrase = PHRASE_START_RE.split(before)[-1]
         is_change, change_direction = roles.change_of(phrase, clause if baseline_fig is None else phrase, after, fig.unit)
         if is_change or (sign in "+＋−-" and baseline_fig is None):  # a signed figure is a change: （+3%）, −0.5%
             role = "change"
@@ -293,7 +289,7 @@ def _subset(subsets: SubsetReader, family: str, at: int, index: int) -> str | No
 def _direction(before: str, after: str, sign: str) -> str:
     if sign in "+＋":
         return "improve"
-    clause = _PHRASE_START_RE.split(before)[-1]
+    clause = PHRASE_START_RE.split(before)[-1]
     best, where = "none", -1
     for pattern, name in ((_IMPROVE_RE, "improve"), (_REDUCE_RE, "reduce")):
         for m in pattern.finditer(clause):
@@ -318,7 +314,7 @@ def _metric_name(before: str, after: str, fig: Figure, previous: str | None, lab
         return "FPS"
     if fig.unit == "Hz":
         return "frequency"  # "推理频率达到 62 Hz": a rate, whatever the bullet's metric was
-    clause = _CLAUSE_START_RE.split(before)[-1]
+    clause = CLAUSE_START_RE.split(before)[-1]
     # The latest mention wins, but a generic "score" only when nothing more specific is there (F1 分数).
     found = [(name != "score", start, name) for start, name in metric_mentions(clause)]
     if found:

@@ -96,8 +96,8 @@ _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _OPEN_PAREN_BEFORE_RE = re.compile(r"[（(]\s*$")
 _ENUMERATION_RE = re.compile(r"\d[）)]")
 _PAREN_OR_VS_BEFORE_RE = re.compile(r"[（(]\s*$|vs\.?\s*$")
-_CLAUSE_START_RE = re.compile(r"[，,；;]")
-_PHRASE_START_RE = re.compile(r"[，,；;（(]")
+CLAUSE_START_RE = re.compile(r"[，,；;]")
+PHRASE_START_RE = re.compile(r"[，,；;（(]")
 # A `×` between two numbers is a shape or resolution (1024×1024, 2×2), not a change.
 _DIMENSION_AFTER_RE = re.compile(r"\s*\d")
 _DIMENSION_BEFORE_RE = re.compile(r"\d\s*[x×]\s*$")
@@ -195,7 +195,7 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False
     if _NAME_AFTER_RE.match(after) and raw_unit is None:
         # 8B, 20-Entropy, 4-bit, 75°, 1:11; but an error in degrees is a figure (旋转误差中位数为 1.9°)
-        if not (after[:1] == "°" and "." in raw and _DEGREE_ERROR_RE.search(_CLAUSE_START_RE.split(before)[-1])):
+        if not (after[:1] == "°" and "." in raw and _DEGREE_ERROR_RE.search(CLAUSE_START_RE.split(before)[-1])):
             return False
     if _FRACTION_AFTER_RE.match(after):
         return False  # 参数量仅为其 1/5: a fraction of a size
@@ -217,7 +217,7 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # hardware capacity: A100（80GB）, 配备 1.5TB 主机内存
     if unit in ("s", "min", "h") and _LENGTH_BEFORE_RE.search(before):
         return False  # input length: 长达 120 秒的视频
-    clause = _CLAUSE_START_RE.split(before)[-1]
+    clause = CLAUSE_START_RE.split(before)[-1]
     said_changed = _AMOUNT_CHANGE_RE.search(clause) or _AMOUNT_CHANGE_RE.match(text, unit_end, unit_end + 6)
     if unit == "token" and _CONTEXT_WORD_RE.search(clause) and not said_changed:
         return False  # context length: 支持最长 8,192 token
@@ -265,11 +265,11 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
 
 def _is_condition(before: str, after: str) -> bool:
     """Whether the figure sets the condition of its clause ("在保留率为 25% 时") rather than reports one."""
-    clause = _CLAUSE_START_RE.split(before)[-1]
+    clause = CLAUSE_START_RE.split(before)[-1]
     if not (_CONDITION_AFTER_RE.match(after) and _CONDITION_BEFORE_RE.search(clause)):
         return False
     # "在仅使用 10% 训练数据的情况下" states the paper's saving; 保持 99% 精度 its retained performance.
-    return not (_MAINTAIN_RE.search(clause) or roles.is_share(_PHRASE_START_RE.split(before)[-1]))
+    return not (_MAINTAIN_RE.search(clause) or roles.is_share(PHRASE_START_RE.split(before)[-1]))
 
 
 def _is_share_of_data(before: str, after: str, unit: str | None) -> bool:
@@ -279,5 +279,5 @@ def _is_share_of_data(before: str, after: str, unit: str | None) -> bool:
     if not (_AMOUNT_BEFORE_RE.search(before[-20:]) or _DATA_AFTER_RE.match(after)):
         return False
     # "仅需 10% 的数据", "减少 50% 的 token" are relative claims, kept as changes.
-    phrase, clause = _PHRASE_START_RE.split(before)[-1], _CLAUSE_START_RE.split(before)[-1]
+    phrase, clause = PHRASE_START_RE.split(before)[-1], CLAUSE_START_RE.split(before)[-1]
     return not roles.change_of(phrase, clause, after, unit)[0]

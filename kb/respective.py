@@ -11,10 +11,10 @@ import re
 
 from kb import benchmarks, roles
 
-_RESPECTIVELY_RE = re.compile(r"分别|各自|respectively", re.I)
+RESPECTIVELY_RE = re.compile(r"分别|各自|respectively", re.I)
 # What may separate two items of one list: "、", "，", "和", "以及", "/", "and".
 _SEPARATOR_RE = re.compile(r"^\s*(?:[（(][^（()）]{0,20}[）)])?\s*(?:[、,，/&]|和|与|及|以及|\band\b|\bor\b)\s*$", re.I)
-_STOP_RE = re.compile(r"[。；;]")
+STOP_RE = re.compile(r"[。；;]")
 _ON_LIST_RE = re.compile(
     r"在\s*(?P<names>[A-Za-z][A-Za-z0-9\-+_.]*(?:\s*(?:、|,|，|和|与|及|以及)\s*[A-Za-z][A-Za-z0-9\-+_.]*)+)\s*(?:等)?\s*(?:基准|数据集)?\s*上[^，。；]{0,4}?分别")
 _NAME_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-+_.]*(?![A-Za-z0-9])")
@@ -29,13 +29,13 @@ def respective_benchmarks(text: str, figures: list[tuple[int, int]],
     many names as figures: anything else is left to the per-figure reading.
     """
     out: dict[int, str] = {}
-    if not _RESPECTIVELY_RE.search(text):
+    if not RESPECTIVELY_RE.search(text):
         return out
     spots = _with_unspotted_names(text, spots)
     figure_starts, spot_starts = [f[0] for f in figures], [s[0] for s in spots]
     floor = 0  # the first name after an earlier 分别 list: names before it belong to that list
     previous: list[tuple[int, int, str, str]] = []
-    for m in _RESPECTIVELY_RE.finditer(text):
+    for m in RESPECTIVELY_RE.finditer(text):
         if figures and m.start() < figures[-1][0] and (run := _figure_run(text, figures, figure_starts, m.end())):
             top = bisect.bisect_left(spot_starts, m.start())
             while top > floor and spots[top - 1][1] > m.start():
@@ -56,10 +56,10 @@ def respective_compared(text: str, figures: list[tuple[int, int]]) -> dict[int, 
     figures in parentheses: "WER 分别为 2.1% / 4.6%，优于 Emformer（2.6% / 5.9%）" pairs 2.1 with 2.6
     and 4.6 with 5.9, where reading each figure alone would leave the compared ones as results."""
     out: dict[int, tuple[int, str | None]] = {}
-    if not _RESPECTIVELY_RE.search(text):
+    if not RESPECTIVELY_RE.search(text):
         return out
     starts = [f[0] for f in figures]
-    for m in _RESPECTIVELY_RE.finditer(text):
+    for m in RESPECTIVELY_RE.finditer(text):
         run = _figure_run(text, figures, starts, m.end())
         if not run or run[-1] + len(run) >= len(figures):
             continue
@@ -67,7 +67,7 @@ def respective_compared(text: str, figures: list[tuple[int, int]]) -> dict[int, 
         if any(not _SEPARATOR_RE.match(text[figures[i - 1][1]:figures[i][0]]) for i in range(first + 1, last + 1)):
             continue  # the compared figures must form one list of the same length
         system = roles.compared_before(text[max(0, figures[first][0] - 80):figures[first][0]], text[figures[last][1]:])
-        if system is not None and not _STOP_RE.search(text, figures[run[-1]][1], figures[first][0]):
+        if system is not None and not STOP_RE.search(text, figures[run[-1]][1], figures[first][0]):
             out.update({r: (c, system) for r, c in zip(run, range(first, last + 1))})
     return out
 
@@ -99,7 +99,7 @@ def _figure_run(text: str, figures: list[tuple[int, int]], starts: list[int], po
     """Indices of the two or more figures listed right after `pos`: the first one within a short
     phrase of it, then each one separated from the one before by a list separator only."""
     first = bisect.bisect_left(starts, pos)
-    if first >= len(figures) or figures[first][0] - pos > 30 or _STOP_RE.search(text, pos, figures[first][0]):
+    if first >= len(figures) or figures[first][0] - pos > 30 or STOP_RE.search(text, pos, figures[first][0]):
         return []
     run = [first]
     for i in range(first + 1, len(figures)):

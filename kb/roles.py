@@ -61,7 +61,10 @@ _ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（(
 # "为 96.2，与原模型的 96.4 基本持平": the compared figure after 与 … 的, called on a par after it.
 _ON_PAR_OF_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
 # "与 π0（94.2%）相比提升 2.9 个百分点" compares the same way.
-_ON_PAR_AFTER_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?[）)]\s*(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下|相差|差距|相比|相较|比较|无差异|无明显差异|差异不大)")
+_HEDGE = r"(?:基本|大致|几乎|大体)?"
+_ON_PAR_WORDS = r"相当|持平|接近|相近|齐平|一致|不相上下"
+_ON_PAR_AFTER_RE = re.compile(
+    rf"^\s*[^，,；;。（()）]{{0,4}}?[）)]\s*{_HEDGE}(?:{_ON_PAR_WORDS}|相差|差距|相比|相较|比较|无差异|无明显差异|差异不大)")
 # "相比 EAGLE-2 的 4.37 提升 17%": the compared system's figure after 相比 … 的.
 # "达到 73%，远高于单智能体脚本的 39%": the same after 高于 / 优于 … 的.
 _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|超越|低于|好于|胜过|接近|逼近)(?:于|了)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
@@ -212,7 +215,7 @@ def on_par_system(before: str, after: str) -> str | None:
     return _system(m.group("sys")) if m else None
 
 
-_ON_PAR_WORD_RE = re.compile(r"^\s*[^，,；;。（()）]{0,4}?(?:基本|大致|几乎|大体)?(?:相当|持平|接近|相近|齐平|一致|不相上下)")
+_ON_PAR_WORD_RE = re.compile(rf"^\s*[^，,；;。（()）]{{0,4}}?{_HEDGE}(?:{_ON_PAR_WORDS})")
 
 
 def compared_of(before: str) -> str | None:
@@ -323,7 +326,7 @@ def setting_of(text: str) -> str | None:
 _HUMAN_SUBJECT_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
     r"(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|受试者|医生|参赛者|研究生)?"
-    r"|(?:住院|主治|执业|专科)?医师|人类研究生|志愿者"
+    r"|人类研究生|(?:住院|主治|执业|专科)?医师|志愿者"  # 研究 after 人类 is a study, 研究生 a graduate student
     r"|human\b(?!\s+(?:preference|evaluation|study|feedback))(?:\s+(?:experts?|annotators?|raters?|players?|baseline|performance))?)", re.I)
 _BEATS_RE = re.compile(r"超越|超过|优于|胜过|比|高于|低于|接近|逼近|beat|surpass|exceed", re.I)
 

@@ -2,9 +2,9 @@
 
 A leaderboard of LIBERO (Long) is not one of LIBERO (Spatial): a figure on a named subset, split,
 track or dimension is stored as "Family (Subset)", the family under its registry name and the
-subset as written. Only subsets the text names in Latin letters next to the family (in parentheses
-right after it) or before 子集 / 子任务 / 维度 / split / subset / track are taken; a Chinese
-description (长视频子集) is left to the family, since its English name would be a guess.
+subset as written. Taken are names in Latin letters or in Chinese quotes next to the family (in
+parentheses right after it, or before 子集 / 子任务 / 维度 / 赛道 / 类别 / split / track); an unquoted
+Chinese description (长视频子集) is left to the family, since where its name ends would be a guess.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import bisect
 import re
 
 from kb import benchmarks
+from kb.respective import RESPECTIVELY_RE, STOP_RE
 
 # One subset name: Latin words, digits and - / . + between them ("Val-Unseen", "w/o subs", "En.MC", "test-zh").
 # Or a name in Chinese quotes: 在“理科”赛道上, “科学”与“工程”两个学科类别.
@@ -37,8 +38,6 @@ _NOT_SUBSET_RE = re.compile(
 _SIZE_RE = re.compile(r"\d+(?:\.\d+)?\s*[Kk]")
 # A figure after these is on the whole benchmark again: "整体得分 4.02", "平均 94.2%".
 _WHOLE_RE = re.compile(r"整体|总体|总分|平均|综合|overall|average", re.I)
-_RESPECTIVELY_RE = re.compile(r"分别|各自|respectively", re.I)
-_STOP_RE = re.compile(r"[。；;]")
 _NEW_SUBJECT_RE = re.compile(r"[，,]\s*(?=[A-Z][A-Za-z0-9\-]*(?: [A-Z][A-Za-z0-9\-]*)*\s*(?:的|在|上|为))")
 
 
@@ -52,7 +51,7 @@ class SubsetReader:
     def __init__(self, text: str, figure_starts: list[int]) -> None:
         self.text, self.figure_starts = text, figure_starts
         self.wholes = [m.start() for m in _WHOLE_RE.finditer(text)]
-        self.stops = [m.start() for m in _STOP_RE.finditer(text)] + [len(text)]
+        self.stops = [m.start() for m in STOP_RE.finditer(text)] + [len(text)]
         # "在 WidowX 任务上…为 58.3%，Google Robot 的…为 77.6%": a clause opening with a new name ends a subset's reach.
         self.subjects = [m.start() for m in _NEW_SUBJECT_RE.finditer(text)]
         self.mentions = list(_KEYED_RE.finditer(text)) if _KEYWORD_RE.search(text) else []
@@ -86,31 +85,25 @@ class SubsetReader:
             if len(names) > 1:
                 # A list is paired only in order with as many figures, after 分别: anything else is ambiguous.
                 later = _figures_between(starts, m.end(), end)
-                if _RESPECTIVELY_RE.search(text, m.end(), end) and len(later) >= len(names):
+                if RESPECTIVELY_RE.search(text, m.end(), end) and len(later) >= len(names):
                     out.update({i: n for i, n in zip(later, names)})
                 continue
-            reach = end
-            k = bisect.bisect_left(self.wholes, m.end())
-            if k < len(self.wholes):
-                reach = min(reach, self.wholes[k])  # "平均 94.2%" is on the whole benchmark again
-            k = bisect.bisect_left(self.subjects, m.end())
-            if k < len(self.subjects):
-                reach = min(reach, self.subjects[k])
-            if j + 1 < len(self.mentions):
-                reach = min(reach, self.mentions[j + 1].start())  # a later subset mention takes the figures after it
+            # A name reaches the figures up to 平均 / 整体 (the whole benchmark again), a clause opening with a new
+            # name, or the next subset mention, whichever comes first.
+            reach = min(end, _next(self.wholes, m.end()), _next(self.subjects, m.end()), _next(self.mention_starts, m.end()))
             for i in _figures_between(starts, m.end(), reach):
                 out[i] = names[0]
         return out
 
 
+def _next(positions: list[int], pos: int) -> int:
+    """The first of sorted `positions` at or after `pos`, or infinity."""
+    k = bisect.bisect_left(positions, pos)
+    return positions[k] if k < len(positions) else 1 << 62
+
+
 def _figures_between(starts: list[int], begin: int, end: int) -> list[int]:
     return list(range(bisect.bisect_left(starts, begin), bisect.bisect_left(starts, end)))
-
-
-def with_subset(family: str, subset: str) -> str:
-    """The stored name: the registry's own entry for the subset when it has one (SWE-bench + Verified →
-    SWE-bench Verified), else "Family (Subset)" with the family under its canonical name."""
-    return benchmarks.subset_of(family, subset) or f"{benchmarks.canonical(family)} ({subset})"
 
 
 def _is_subset(name: str, strict: bool = False) -> bool:
@@ -118,7 +111,7 @@ def _is_subset(name: str, strict: bool = False) -> bool:
     setting); before 子集 a size is a subset (HR-Bench 的 4K 与 8K 子集)."""
     name = name.strip()
     if re.fullmatch(r"[\u4e00-\u9fff]{1,10}", name):
-        return not strict  # a quoted Chinese name before 赛道 / 类别 is a subset as written
+        return not strict  # only quotes let a Chinese name through _NAME: “理科”赛道 is a subset as written
     if not re.search(r"[A-Za-z]", name) or benchmarks.is_known(name):
         return False
     if not strict and _SIZE_RE.fullmatch(name):
