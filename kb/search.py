@@ -36,6 +36,9 @@ RRF_K = 60
 FUSIONS = ("chunk", "paper", "calibrated", "blend")
 DEFAULT_FUSION = "blend"
 BLEND_WEIGHT = 0.5
+# Hybrid weighs each mode's RRF votes by its top hit's calibrated relevance to this power (round 4 of
+# bench/search_alternatives.md, chosen on the tunable sets: 0.25 leaves the first set unchanged).
+CONFIDENCE_POWER = 0.25
 # The model reads 512 tokens; a longer query only costs tokenizer time.
 MAX_QUERY_CHARS = 2000
 
@@ -131,13 +134,25 @@ def parse_chunk_id(value: int | str) -> int:
         raise QueryError(f"{value!r} is not a chunk id; pass the digits of a hit's `chunk_id`") from None
 
 
-def fuse_rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
-    """Reciprocal rank fusion: each list adds 1/(k + rank) to the ids it ranks."""
+def fuse_rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K, weights: Sequence[float] | None = None) -> dict[int, float]:
+    """Reciprocal rank fusion: each list adds weight/(k + rank) to the ids it ranks (weight 1 unless given)."""
     fused: dict[int, float] = {}
-    for ranking in rankings:
+    for n, ranking in enumerate(rankings):
+        w = weights[n] if weights is not None else 1.0
         for rank, item in enumerate(ranking, start=1):
-            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+            fused[item] = fused.get(item, 0.0) + w / (k + rank)
     return fused
+
+
+def confidence_weights(dense_top: float, lexical_top: float, power: float = CONFIDENCE_POWER) -> tuple[float, float]:
+    """Votes of the dense and lexical rankings from how sure each is of its own top hit (calibrated relevance).
+
+    The surer mode votes 1, the other less, so a ranking that found nothing near (an English query about a
+    detail written only in Chinese, the dense model's blind spot) no longer outvotes the one that did.
+    """
+    d, lx = dense_top ** power, lexical_top ** power
+    top = max(d, lx) or 1.0
+    return d / top, lx / top
 
 
 def best_per_paper(scores: dict[int, float], paper_of: dict[int, str]) -> list[tuple[str, int, float]]:
@@ -277,7 +292,11 @@ class Searcher:
         vector = qvec.result() if qvec is not None else None
         dense_hits = dense_search(self._dense_index(), vector, depth, allowed) if vector is not None else []
         rankings = [[c for c, _ in hits] for hits in (dense_hits, lexical_hits) if hits]
-        scores = fuse_rrf(rankings)
+        votes = None
+        if dense_hits and lexical_hits:
+            lexical_top = float(self.lexical.coverage([lexical_hits[0][0]], weights, idf)[0])
+            votes = confidence_weights(relevance("dense", dense_hits[0][1], 0.0), relevance("lexical", None, lexical_top))
+        scores = fuse_rrf(rankings, weights=votes)
         if not scores:
             return Results(query, mode, [])
         info = self._chunk_info(scores)
@@ -290,7 +309,7 @@ class Searcher:
         if self.fusion in ("chunk", "blend"):
             picks = best_per_paper(scores, paper_of)
         else:
-            fused = fuse_rrf(paper_rankings(rankings, paper_of))
+            fused = fuse_rrf(paper_rankings(rankings, paper_of), weights=votes)
             best = {pid: cid for pid, cid, _ in reversed(best_per_paper(scores, paper_of))}
             picks = sorted(((pid, best[pid], sc) for pid, sc in fused.items()), key=lambda r: (-r[2], r[0]))
         if self.fusion == "calibrated":

@@ -9,7 +9,7 @@ import pytest
 from kb import KnowledgeBase
 from kb.errors import QueryError
 from kb.lexical import LexicalIndex, expand_query, tokenize
-from kb.search import best_per_paper, fuse_rrf, snippet
+from kb.search import best_per_paper, confidence_weights, fuse_rrf, snippet
 
 QUANT_VIDEOGEN = "2602.02958"
 
@@ -137,6 +137,26 @@ def test_fuse_rrf_and_grouping() -> None:
     assert fused[3] > fused[2]
     ranked = best_per_paper({1: 0.5, 2: 0.4, 3: 0.45}, {1: "a", 2: "a", 3: "b"})
     assert [(p, c) for p, c, _ in ranked] == [("a", 1), ("b", 3)]
+
+
+def test_the_surer_mode_votes_more() -> None:
+    dense, lexical = confidence_weights(0.01, 0.64)
+    assert lexical == 1.0 and dense == pytest.approx((0.01 / 0.64) ** 0.25)
+    assert confidence_weights(0.3, 0.3) == (1.0, 1.0)
+    # Chunk 7 is the lexical search's first hit and nowhere in the dense list; chunk 1 heads the unsure dense
+    # list and sits far down the lexical one.
+    dense_ranking, lexical_ranking = [1, 2, 3, 4], [7, *range(100, 140), 1]
+    plain = fuse_rrf([dense_ranking, lexical_ranking])
+    weighted = fuse_rrf([dense_ranking, lexical_ranking], weights=(dense, lexical))
+    assert max(plain, key=plain.get) == 1
+    assert max(weighted, key=weighted.get) == 7
+
+
+def test_an_unsure_dense_ranking_does_not_push_out_the_lexical_answer(sample_kb: KnowledgeBase) -> None:
+    # 文生图 / 图生3D / 长尾 are written only in Chinese: the dictionary finds them, the dense model does not.
+    query = "text-to-image followed by image-to-3D pipeline to fill gaps in rare object categories"
+    assert "2602.03907" in [h.paper_id for h in sample_kb.ask(query, top_k=5, mode="lexical")]
+    assert "2602.03907" in [h.paper_id for h in sample_kb.ask(query, top_k=5)]
 
 
 def test_snippet_highlights_query_terms() -> None:
