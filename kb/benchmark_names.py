@@ -116,11 +116,30 @@ def registry_spots(text: str, cache: dict[str, list[tuple[int, int, str, str]]])
     once per text, since a bullet's sentences are read again as context."""
     if text not in cache:
         spots = benchmarks.find_benchmarks(text)
+        if "-" in text:
+            spots = _with_hyphen_subsets(text, spots)
         if (head := _head_spot(text)) and not any(s[0] < head[1] and head[0] < s[1] for s in spots):
             spots = sorted([*spots, head])
         cache[text] = [s for i, s in enumerate(spots)
                        if i == 0 or s[2] == spots[i - 1][2] or not _NOTE_GAP_RE.match(text[spots[i - 1][1]:s[0]])]
     return cache[text]
+
+
+_HYPHEN_SUBSET_SPOT_RE = re.compile(r"(?<![\w\-])[A-Za-z][\w.\-]*-(?:Spatial|Object|Goal|Long)(?![\w\-])")
+
+
+def _with_hyphen_subsets(text: str, spots: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Spots for a known family's suite written with a hyphen (LIBERO-Spatial → LIBERO (Spatial)), which the
+    registry scan leaves alone so that a longer hyphenated name is never read as the name inside it."""
+    extra = []
+    for m in _HYPHEN_SUBSET_SPOT_RE.finditer(text):
+        name = benchmarks.canonical(m.group())
+        if name != m.group() and not benchmarks.is_known(m.group()):
+            extra.append((m.start(), m.end(), name, m.group()))
+    if not extra:
+        return spots
+    kept = [s for s in spots if not any(s[0] < e[1] and e[0] < s[1] for e in extra)]
+    return sorted([*kept, *extra])
 
 
 def _head_spot(text: str) -> tuple[int, int, str, str] | None:
@@ -154,7 +173,7 @@ def _head_spot(text: str) -> tuple[int, int, str, str] | None:
 
 _ACRONYM_HEAD_RE = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 _MEASURED_AFTER_RE = re.compile(
-    r"\s*(?:在[^，,。；;]{0,12}?(?:数据集|基准|测试集)|(?:整体|平均|总体)?(?:准确率|得分|成功率|匹配率|通过率|解决率|胜率|分数|"
+    r"\s*(?:在[^，,。；;]{0,12}?(?:数据集|基准|测试集|任务上)|(?:整体|平均|总体)?(?:准确率|得分|成功率|匹配率|通过率|解决率|胜率|分数|"
     r"pass@\d|accuracy|score|success rate))", re.I)
 
 
@@ -183,6 +202,9 @@ def benchmark_for(before: str, after: str, context: tuple[str, ...], near: list[
     return weak
 
 
+_SUBSET_AFTER_RE = re.compile(r"\s*(?:子集|子任务|子类|子项|子榜|套件|赛道|split|subset|suite|track)", re.I)
+
+
 def _bench_candidate(text: str) -> str | None:
     best: tuple[int, int, str] | None = None  # (strength, position, name)
     for rx, strength, prefilter in _BENCH_RES:
@@ -194,6 +216,8 @@ def _bench_candidate(text: str) -> str | None:
                 continue
             if not _looks_like_identifier(name) and "任务" in m.group(0)[m.end(1) - m.start(0):]:
                 continue  # 在可移动物体（Movable Objects）的操作任务中: a task category, not a benchmark
+            if _SUBSET_AFTER_RE.match(text, m.end(1)):
+                continue  # 在 Hard 子集上: a subset of the benchmark, which kb.subsets reads
             # A plain word (Counting, Ruby) is more often a task inside a benchmark than the benchmark.
             rank = 2 if strength == 2 or _looks_like_identifier(name) else 1
             key = (rank, m.start(1), name)

@@ -11,6 +11,9 @@ from typing import Any
 
 _KEY_DROP_RE = re.compile(r"[\s\-_.:·,'’()（）]+")
 _WITH_SUBSET_RE = re.compile(r"(.+?)\s*[（(]([^（()）]+)[）)]")
+# A suite joined to its family by a hyphen (LIBERO-Spatial, Video-MME-Long). Only these words: a hyphenated
+# -Hard or -Pro is usually a benchmark of its own (HealthBench-Hard, MMLU-Pro).
+HYPHEN_SUBSET_RE = re.compile(r"(.+?)-(Spatial|Object|Goal|Long)")
 _SUFFIX_RE = re.compile(r"(?:benchmark|基准测试|基准|数据集|dataset)$")
 
 
@@ -89,8 +92,10 @@ def canonical(name: str) -> str:
     found = registry().by_key.get(key(name))
     if found:
         return found
-    # "LIBERO-Long (Spatial)" style: a known family with a subset written after it in parentheses.
-    if (m := _WITH_SUBSET_RE.fullmatch(name)) and is_known(m.group(1)):
+    # "LIBERO-Long (Spatial)" style: a known family with a subset written after it in parentheses;
+    # "LIBERO-Long": a known family with a suite or difficulty word joined by a hyphen.
+    m = _WITH_SUBSET_RE.fullmatch(name) or HYPHEN_SUBSET_RE.fullmatch(name)
+    if m and is_known(m.group(1)):
         family, subset = m.group(1), m.group(2).strip()
         return subset_of(family, subset) or f"{registry().by_key[key(family)]} ({subset})"
     return name

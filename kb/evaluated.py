@@ -53,9 +53,9 @@ def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
 # "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
 _EVALUATED_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*"
-    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,8}?)?"
+    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,12}?)?"
     r"(?:(?:准确率|得分|成功率|通过率|解决率|分数|胜率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至)?"
-    r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|以|能答对|答对|完成了?))\s*(?:约|仅)?\s*$")
+    r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|以|能答对|答对|完成了?|中有))\s*(?:约|仅)?\s*$")
 
 
 _GENERIC_EVALUATED_RE = re.compile(
@@ -91,3 +91,13 @@ def evaluated_system(clause: str, own: tuple[str, ...]) -> str | None:
 def _is_other_model(name: str, own: tuple[str, ...]) -> bool:
     """A model name (a known family, or one with a version or size in it) that is not this paper's method."""
     return not any(o and o.lower() in name.lower() for o in own) and bool(MODEL_RE.search(name) or re.search(r"\d", name))
+
+
+# "，在“文科”赛道上为 66.7 分": a clause that names no one and goes on about the model of the clause before.
+_CONTINUES_RE = re.compile(r"^\s*(?:而|但)?\s*在[^，,；;。]{1,20}?上(?:的[^，,；;。\d]{0,8}?)?\s*(?:为|仅为|达到?|得分为?)\s*(?:约|仅)?\s*$")
+
+
+def continues_system(clause: str) -> bool:
+    """Whether a clause gives its figure to the system of the clause before it, naming none of its own."""
+    return bool(_CONTINUES_RE.match(clause))
+

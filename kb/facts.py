@@ -95,7 +95,9 @@ def stored_papers(con: duckdb.DuckDBPyConnection) -> list[Paper]:
 # never paired, change lists past a 基线, 少/额外占用 changes (dev3).
 # 5: named subsets as "Family (Subset)", hyphenated longer names, measured levels in 主要创新点, evaluated
 # systems and humans as baselines, list units, withheld code as closed (dev3, dev4).
-EXTRACTOR_VERSION = 5
+# 6: a benchmark paper's costs on its benchmark, hyphenated suites (LIBERO-Spatial), level / Chinese-list / language-version
+# subsets, a parenthesis answering several figures, K-counts, evaluated systems carried to the next clause (dev3–dev6).
+EXTRACTOR_VERSION = 6
 
 
 def facts_stale(meta: dict[str, str]) -> bool:

@@ -25,8 +25,6 @@ from kb.sentences import Sentence, bullet_sentences
 METRIC_SECTIONS: tuple[str, ...] = ("results", "contribution", "innovations", "usage")
 _DIRECTIONS = {"improve": "increase", "reduce": "decrease"}
 _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
-_COST_METRICS = {"latency", "memory", "time", "cost", "speedup", "throughput", "FPS", "parameters", "compression"}
-_COST_UNITS = {"s", "ms", "min", "h", "GB", "MB", "TB", "FPS", "x", "K", "token"}
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
 _ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
@@ -106,7 +104,7 @@ def extract_metrics(paper: Paper) -> list[Metric]:
             # Only a sentence that gives an example of the one before (例如…) inherits its metric.
             example = _EXAMPLE_RE.match(sentence.text)
             previous = carried[1] if carried[0] == sentence.bullet and example else None
-            for metric in _metrics_in(sentence, key, previous, spotted, own, evaluation):
+            for metric in _metrics_in(sentence, key, previous, spotted, own, evaluation, default):
                 carried = (sentence.bullet, metric.metric)
                 # 主要创新点 describe the method: its levels are settings (约25%的注意力头), its relative claims
                 # results; 使用指南 describes running it: besides relative claims, only its inference speed counts.
@@ -114,9 +112,10 @@ def extract_metrics(paper: Paper) -> list[Metric]:
                         or (key == "innovations" and _is_achieved(metric))):
                     rows.append(metric)
     if default:
-        # A benchmark paper's scores are on its benchmark unless the sentence names another; its costs are not.
+        # A benchmark paper's figures are on its benchmark unless the sentence names another: its costs too
+        # (a speculative-decoding benchmark's speedups, the cost of running it).
         rows = [replace(m, benchmark=benchmarks.canonical(default), benchmark_raw=default)
-                if m.benchmark is None and m.metric not in _COST_METRICS and m.unit not in _COST_UNITS else m for m in rows]
+                if m.benchmark is None else m for m in rows]
     return rows
 
 
@@ -209,7 +208,7 @@ def own_names(title: str) -> tuple[str, ...]:
 
 def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = None,
                 spotted: dict[str, list[tuple[int, int, str, str]]] | None = None, own: tuple[str, ...] = (),
-                evaluation: bool = False) -> list[Metric]:
+                evaluation: bool = False, default: str | None = None) -> list[Metric]:
     text = sentence.text
     figures = find_figures(text)
     spotted = {} if spotted is None else spotted
@@ -228,7 +227,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
     compared = {b for b, _ in pairs.values()}
     subsets = SubsetReader(text, [f.start for f in figures])
     rows: list[Metric] = []
-    last: tuple[int, str, str | None] | None = None  # (figure, role, change direction) of the row before
+    last: tuple[int, str, str | None, str | None] | None = None  # (figure, role, change direction, evaluated system) before
     for i, fig in enumerate(figures):
         if i in compared:
             continue  # a compared value is written on its result's row
@@ -259,12 +258,19 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             elif (other := roles.human_reference(clause) or (
                     (evaluated.evaluated_system(clause, own) or evaluated.evaluated_in_parentheses(before, own)) if evaluation else None)):
                 role, system = "baseline", other  # a human reference line; an evaluated system's score
-        last = (i, role, change_direction)
+            elif evaluation and last is not None and last[3] and evaluated.continues_system(clause):
+                role, system = "baseline", last[3]  # "Qwen3-Max 在“理科”赛道上为 58.1 分，在“文科”赛道上为 66.7 分"
+        last = (i, role, change_direction, system if role == "baseline" and evaluation else None)
         # Registry names in the figure's window: the nearest before it, else the first after it in its clause.
         k = bisect.bisect_left(starts, fig.start)
         near = [sp for sp in spots[max(0, k - 1):k] if sp[1] <= fig.start and sp[0] >= fig.start - WINDOW]
         after_spot = [sp for sp in spots[k:k + 2] if sp[0] >= fig.end and sp[1] <= fig.end + len(clause_after)][:1]
-        raw_bench = respective.get(i) or benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted)
+        # A benchmark paper's own benchmark when the sentence names none, so its subsets are read too (在“理科”赛道上).
+        raw_bench = respective.get(i) or benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted) or default
+        if raw_bench and i not in respective and (suite := benchmarks.HYPHEN_SUBSET_RE.fullmatch(raw_bench)) \
+                and not benchmarks.is_known(raw_bench) \
+                and subsets.whole_between(text.rfind(raw_bench, 0, fig.start) + len(raw_bench), fig.start):
+            raw_bench = suite.group(1)  # "…和 LIBERO-Long 上分别…，平均成功率为 96.9%": the average is the family's
         if raw_bench and (subset := _subset(subsets, raw_bench, fig.start, i)):
             raw_bench = f"{raw_bench} ({subset})"
         rows.append(Metric(

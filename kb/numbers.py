@@ -56,6 +56,7 @@ _UNITS = {
 }
 _RANGE_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*(?=\d)")
 # Classifiers that make a bare number a count: 5 个基准, 700 帧, 3-4 轮, 120 万张, 204 对.
+_PICTURE_AFTER_RE = re.compile(r"\s*(?:图像|图片|分辨率|视频|画面|屏)")
 _COUNT_RE = re.compile(
     r"\s*(?:多|余)?\s*(?:万|亿|千|百|个(?!百分点|点)|次|例|帧|轮|种|项|类|篇|条|张|对|名|位|层|步|维|卡|块|台|份|组|款|家"
     r"|年|月|日|天|周|句|行|题|道|段|页|部|根|只|件|颗|像素|阶段|人|任务|残基|原子|样本|核(?!心)|视图)"
@@ -221,8 +222,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
     said_changed = _AMOUNT_CHANGE_RE.search(clause) or _AMOUNT_CHANGE_RE.match(text, unit_end, unit_end + 6)
     if unit == "token" and _CONTEXT_WORD_RE.search(clause) and not said_changed:
         return False  # context length: 支持最长 8,192 token
-    if unit == "K" and not said_changed:
-        return False  # 32K 上下文, 4K 分辨率
+    if unit == "K" and (not said_changed or _COUNT_RE.match(text, unit_end) or _PICTURE_AFTER_RE.match(text, unit_end)):
+        return False  # 32K 上下文, 4K 分辨率; 从 2K 条增加到 16K 条 and 4K 图像 are counts and sizes even beside a change
     if unit in ("ms", "s", "min", "h") and _MEDIA_AFTER_RE.match(text, unit_end):
         return False  # input length: 生成 1 分钟视频, 3 秒参考音频
     if unit == "x" and _PAREN_SCALE_RE.search(before) and text[unit_end:unit_end + 2].lstrip()[:1] in "）)":

@@ -15,6 +15,8 @@ RESPECTIVELY_RE = re.compile(r"分别|各自|respectively", re.I)
 # What may separate two items of one list: "、", "，", "和", "以及", "/", "and".
 _SEPARATOR_RE = re.compile(r"^\s*(?:[（(][^（()）]{0,20}[）)])?\s*(?:[、,，/&]|和|与|及|以及|\band\b|\bor\b)\s*$", re.I)
 STOP_RE = re.compile(r"[。；;]")
+_OPEN_PAREN_RE = re.compile(r"[（(]\s*$")
+_PLAIN_SEPARATOR_RE = re.compile(r"^\s*(?:[、,，/&]|和|与|及|\band\b)\s*$", re.I)
 _ON_LIST_RE = re.compile(
     r"在\s*(?P<names>[A-Za-z][A-Za-z0-9\-+_.]*(?:\s*(?:、|,|，|和|与|及|以及)\s*[A-Za-z][A-Za-z0-9\-+_.]*)+)\s*(?:等)?\s*(?:基准|数据集)?\s*上[^，。；]{0,4}?分别")
 _NAME_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-+_.]*(?![A-Za-z0-9])")
@@ -56,8 +58,6 @@ def respective_compared(text: str, figures: list[tuple[int, int]]) -> dict[int, 
     figures in parentheses: "WER 分别为 2.1% / 4.6%，优于 Emformer（2.6% / 5.9%）" pairs 2.1 with 2.6
     and 4.6 with 5.9, where reading each figure alone would leave the compared ones as results."""
     out: dict[int, tuple[int, str | None]] = {}
-    if not RESPECTIVELY_RE.search(text):
-        return out
     starts = [f[0] for f in figures]
     for m in RESPECTIVELY_RE.finditer(text):
         run = _figure_run(text, figures, starts, m.end())
@@ -69,6 +69,34 @@ def respective_compared(text: str, figures: list[tuple[int, int]]) -> dict[int, 
         system = roles.compared_before(text[max(0, figures[first][0] - 80):figures[first][0]], text[figures[last][1]:])
         if system is not None and not STOP_RE.search(text, figures[run[-1]][1], figures[first][0]):
             out.update({r: (c, system) for r, c in zip(run, range(first, last + 1))})
+    return out | _parenthesised_lists(text, figures, out)
+
+
+def _parenthesised_lists(text: str, figures: list[tuple[int, int]], taken: dict[int, tuple[int, str | None]],
+                         ) -> dict[int, tuple[int, str | None]]:
+    """{result: (compared figure, system)} for a compared system's parenthesis answering as many figures
+    just before it: "匹配率达到 67.3%，RMSE 为 0.041，优于 DiffCSP（51.5%，0.063）", "分别取得 78.4 和 84.1，
+    与 4-bit QLoRA（78.9 和 84.6）基本持平"."""
+    out: dict[int, tuple[int, str | None]] = {}
+    used = set(taken) | {c for c, _ in taken.values()}
+    j = 1
+    while j < len(figures):
+        if not _OPEN_PAREN_RE.search(text, max(0, figures[j][0] - 2), figures[j][0]):
+            j += 1
+            continue
+        last = j
+        while last + 1 < len(figures) and _PLAIN_SEPARATOR_RE.match(text[figures[last][1]:figures[last + 1][0]]):
+            last += 1
+        size, first = last - j + 1, j - (last - j + 1)
+        closes = text[figures[last][1]:figures[last][1] + 2].lstrip()[:1] in "）)"
+        if size >= 2 and first >= 0 and closes and not used & set(range(first, last + 1)) \
+                and not STOP_RE.search(text, figures[first][1], figures[j][0]) \
+                and not _OPEN_PAREN_RE.search(text, max(0, figures[first][0] - 2), figures[first][0]):
+            before, after = text[max(0, figures[j][0] - 80):figures[j][0]], text[figures[last][1]:]
+            system = roles.compared_before(before, after) or roles.on_par_system(before, after)
+            if system is not None:
+                out.update({r: (c, system) for r, c in zip(range(first, j), range(j, last + 1))})
+        j = last + 1
     return out
 
 

@@ -17,13 +17,23 @@ from kb.respective import RESPECTIVELY_RE, STOP_RE
 
 # One subset name: Latin words, digits and - / . + between them ("Val-Unseen", "w/o subs", "En.MC", "test-zh").
 # Or a name in Chinese quotes: 在“理科”赛道上, “科学”与“工程”两个学科类别.
-_NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”)"
+_NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”|[（(][A-Za-z][A-Za-z ]{2,30}[）)])"
 _LIST_SEP = r"\s*(?:、|/|与|和|及|,|，|&|\band\b)\s*"
 _COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?\s*(?:学科|属性绑定|难度)?"
 _KEYWORD = r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|版本上|任务上|split|subset|suite|track)"
 # "在 Vision-Only 子集上", "En.MC 与 Retr.KV 子任务", "Spatial / Object / Goal / Long 四个子集".
 _KEYED_RE = re.compile(rf"(?<![A-Za-z0-9.\-+/_])(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME}){{0,7}})\s*{_COUNT}\s*{_KEYWORD}", re.I)
 _KEYWORD_RE = re.compile(_KEYWORD, re.I)
+# Subsets named without a keyword, where the form itself says where the names end:
+# "在 Level 1、Level 2、Level 3 上分别达到" (difficulty levels), "在颜色、形状、纹理三个属性绑定子项上" (a Chinese
+# list between 在 and a keyword), "MMBench 英文版与中文版分别为" and "在英文版上" (language versions).
+_LEVEL = r"(?:Level|Lv\.?|L)\s?\d|Easy|Medium|Hard|Expert"
+_UNKEYED_RES = (
+    re.compile(rf"在\s*(?P<names>(?:{_LEVEL})(?:{_LIST_SEP}(?:{_LEVEL}))+)\s*(?:等)?\s*上(?=[^，,；;。]{{0,4}}?分别)"),
+    re.compile(rf"在\s*(?P<names>[\u4e00-\u9fff]{{1,6}}(?:、[\u4e00-\u9fff]{{1,6}}?)+)\s*{_COUNT}\s*{_KEYWORD}"),
+    re.compile(r"(?P<names>(?:[中英日韩法德俄多]文版|双语版)(?:\s*(?:与|和|、|及)\s*(?:[中英日韩法德俄多]文版|双语版))*)"
+               r"(?=\s*(?:上|中)?(?:的)?[^，,；;。\d]{0,8}?(?:分别|为|达到?|得分|下降|提升|降低|高|低))"),
+)
 _SPLIT_RE = re.compile(_LIST_SEP, re.I)
 # "R2R-CE (Val-Unseen)", "Video-MME（w/o subs）".
 # Only plain ASCII without a comma: "（ERA5，2020 年测试）" and "（Fr→En）" are notes on a setting.
@@ -55,6 +65,7 @@ class SubsetReader:
         # "在 WidowX 任务上…为 58.3%，Google Robot 的…为 77.6%": a clause opening with a new name ends a subset's reach.
         self.subjects = [m.start() for m in _NEW_SUBJECT_RE.finditer(text)]
         self.mentions = list(_KEYED_RE.finditer(text)) if _KEYWORD_RE.search(text) else []
+        self.mentions = sorted([*self.mentions, *(m for rx in _UNKEYED_RES for m in rx.finditer(text))], key=lambda m: m.start())
         self.mention_starts = [m.start() for m in self.mentions]
         self._read: dict[int, dict[int, str]] = {}
 
@@ -65,6 +76,10 @@ class SubsetReader:
         if family_end not in self._read:
             self._read[family_end] = self._names(family_end)
         return self._read[family_end].get(index)
+
+    def whole_between(self, begin: int, end: int) -> bool:
+        """Whether 平均 / 整体 (the whole benchmark again) is written between `begin` and `end`."""
+        return _next(self.wholes, begin) < end
 
     def _stop_after(self, pos: int) -> int:
         return self.stops[bisect.bisect_left(self.stops, pos)]
@@ -79,7 +94,7 @@ class SubsetReader:
         first, last = bisect.bisect_left(self.mention_starts, family_end), bisect.bisect_left(self.mention_starts, end)
         for j in range(first, last):
             m = self.mentions[j]
-            names = [n.strip("“”") for n in _SPLIT_RE.split(m.group("names").strip()) if n]
+            names = [n.strip("“”（()）") for n in _SPLIT_RE.split(m.group("names").strip()) if n]
             if not names or not all(_is_subset(n) for n in names):
                 continue
             if len(names) > 1:
