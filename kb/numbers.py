@@ -112,7 +112,7 @@ _AMOUNT_CHANGE_RE = re.compile(r"从|由|降至|降到|减少|缩短|压缩|节�
 _MEDIA_AFTER_RE = re.compile(
     r"\s*(?:的)?\s*(?:\d{3,4}p\s*)?[\u4e00-\u9fff]{0,4}?(?:视频|音频|语音|录音|片段|音乐|歌曲|参考音频|clips?|videos?|audio|songs?)"
     # "在 640ms 分块的流式模式下", "10 分钟以内的视频", "在 30 秒后": a chunk size, a length bound, a moment.
-    r"|\s*(?:的)?\s*(?:分块|chunk)|\s*(?:以内|以上)的|\s*(?:处|后)(?![^，。；]{0,3}(?:降至|达到|为))", re.I)
+    r"|\s*(?:的)?\s*(?:分块|chunk)|\s*(?:以内|以上)的|\s*(?:处|后|时)", re.I)
 _PAREN_SCALE_RE = re.compile(r"[A-Za-z0-9]\s*[（(]\s*[×x]?\s*$")  # DRealSR（4×）, Set5 (×4): the scale of a test set
 _FRACTION_AFTER_RE = re.compile(r"/\d")
 _DEGREE_ERROR_RE = re.compile(r"误差|error|偏差|deviation", re.I)

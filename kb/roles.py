@@ -69,8 +69,9 @@ _ON_PAR_AFTER_RE = re.compile(
 # "达到 73%，远高于单智能体脚本的 39%": the same after 高于 / 优于 … 的.
 _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|超越|低于|好于|胜过|接近|逼近)(?:于|了)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
 _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高)\s*(?:至|到)\s*(?:了)?\s*$")
-_PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?)?\s*[）)]")
-_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|原模型|此前|之前|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定))", re.I)
+# The compared figure closes its parenthesis, after a unit the number parser does not know (meV/atom, m²/s², /s).
+_PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?|[^\s，,；;。（()）\d\u4e00-\u9fff]{1,12})?\s*[）)]")
+_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|原模型|此前|之前|早期的|先前的|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定))", re.I)
 _REFERENCE_LABEL_RE = re.compile(r"参考|参照|对照|参考对比|参考基线|作为对照|reference|for reference", re.I)
 _COMPARISON_LABEL_RE = re.compile(r"对比|比较|对比基线|基线对比|与\s*[^：:]{1,12}\s*(?:的)?(?:对比|比较)|comparison|vs\.?\s*\S+", re.I)
 _OWN_WORDS_RE = re.compile(r"本文|我们|本方法|该方法|我们的|\bours?\b", re.I)

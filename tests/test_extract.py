@@ -1128,3 +1128,29 @@ def test_a_benchmark_paper_reads_subsets_of_its_own_benchmark_and_carries_the_mo
     assert rows == [(61.0, "baseline", "Qwen3-Max", "MathArena-ZH (代数)"), (55.2, "baseline", "Qwen3-Max", "MathArena-ZH (几何)"),
                     (12.0, "baseline", "所有模型", "MathArena-ZH (Hard)")]
 
+
+def test_a_compared_value_with_an_unusual_unit_is_paired() -> None:
+    [m] = metrics_of("*   在 OC22 测试集上力误差为 25 meV/Å，低于 GemNet-OC（31 meV/Å）。")
+    assert (m.value, m.role, m.baseline, m.compared_to) == (25.0, "result", 31.0, "GemNet-OC")
+
+
+def test_a_moment_in_time_is_not_a_figure() -> None:
+    rows = metrics_of("*   生成 60 秒视频时，一致性保持在 94.1%，而基线在 20 秒后即降至 88% 以下。")
+    assert [(m.value, m.baseline) for m in rows] == [(94.1, 88.0)]
+    assert values("*   视频长度超过 30 分钟时，准确率下降 12.5 个百分点。") == [12.5]
+
+
+def test_an_earlier_system_is_a_baseline() -> None:
+    rows = metrics_of("*   在 SWE-bench Verified 上解决率为 48.2%；早期的 SWE-Agent-7B 仅为 18.0%。")
+    assert [(m.value, m.role) for m in rows] == [(48.2, "result"), (18.0, "baseline")]
+
+
+def test_an_evaluated_system_with_a_note_or_inside_a_group_is_a_baseline() -> None:
+    paper = make_paper(
+        title="ShopArena: Benchmarking Web Agents on Live Stores",
+        contribution="构建了真实电商网站智能体基准 ShopArena，并对 9 个主流智能体进行系统评测。",
+        results="*   **总体**：闭源模型中 Gemini 3 Pro（44.0%）和 GPT-5（41.5%）领先。\n"
+                "*   **计算机使用**：Claude Sonnet 4.5（Computer Use）为 36.2%。")
+    rows = {m.value: (m.role, m.compared_to) for m in extract_metrics(paper)}
+    assert rows == {44.0: ("baseline", "Gemini 3 Pro"), 41.5: ("baseline", "GPT-5"), 36.2: ("baseline", "Claude Sonnet 4.5")}
+
