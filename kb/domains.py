@@ -24,7 +24,7 @@ DOMAIN_TAGS: tuple[str, ...] = (
 # Words (regexes over lower-cased text; `\b` is an ASCII word boundary) that are evidence for a tag.
 _EVIDENCE: dict[str, str] = {
     # Vision-language and multimodal LLMs are `multimodal`, not text LLMs: "Vision-Language Models" is no evidence.
-    "llm": r"(?<!多模态)(?<!多模态 )(?<!视觉)(?<!视觉-)(?<!视觉 )(?<!多模态大)(?:大)?语言模型|(?<!modal )(?<!omni-)(?<!多模态)\bllms?\b"
+    "llm": r"(?<!多模态)(?<!多模态 )(?<!视觉)(?<!视觉-)(?<!视觉 )(?<!多模态大)(?:大)?语言模型|(?<!modal )(?<!omni-)(?<!多模态)(?<!video )(?<!audio )(?<!speech )\bllms?\b(?! agents?)"
            r"|(?<!vision-)(?<!vision )(?<!visual )(?<!visual-)(?<!modal )(?<!modal large )language models?|思维链|chain-of-thought|\bdllms?\b",
     # 多模态特性/分布 of an action distribution is a statistical property, not several modalities.
     "multimodal": r"多模态(?!特性|分布|性(?!能))|跨模态|全模态|multi-?modal|\bvlms?\b|\bvlas?\b|\bmllms?\b|视觉-?语言|vision-?language|图文|\bomni(?:-?modal)?\b"
@@ -45,9 +45,9 @@ _EVIDENCE: dict[str, str] = {
                r"|气象|天气预报|weather forecast|气候|climate",
     "audio": r"语音|音频|音乐|声音|\baudio\b|\bspeech\b|\bmusic\b|(?<!成功率（)(?<!成功率\()(?<!success rate \()\basr\b|\btts\b",
     # 量化了/量化分析 is "quantified", not quantization; a benchmark compressed (测试集压缩) is not model efficiency.
-    "efficiency": r"量化(?!了|分析|评估|研究|衡量|地)|quantiz|(?<!测试集)(?<!数据集)(?<!基准)压缩(?!.{0,6}(?:基准|评估|测试集))|compression|剪枝|pruning|稀疏注意力|sparse attention|kv.?cache|kv 缓存"
-                  r"|推理加速|加速|speed-?up|low-?latency|低延迟|linear-?time|线性(?:时间|复杂度)|显存|内存|(?<!不增加)(?<!无需额外)(?:计算|部署|训练|推理|token ?)(?:成本|开销)"
-                  r"|降低[^，。]{0,8}(?:成本|开销|延迟)|高效训练|efficient|(?:采样|推理|训练数据|数据)效率|data efficiency|单张\s*gpu|single gpu|蒸馏",
+    "efficiency": r"量化(?!了|分析|评估|研究|衡量|地)|quantiz|剪枝|pruning|稀疏注意力|sparse attention|kv.?cache|kv 缓存"
+                  r"|推理加速|加速|speed-?up|linear-?time|线性(?:时间|复杂度)|高效训练|(?:采样|推理|训练数据|数据)效率|data efficiency"
+                  r"|思考预算|推理预算|token 预算|thinking budget|budget-aware|过度思考|overthinking|(?:推理|思考|输出)长度",
     # A score "在…基准上" is measured on a benchmark; a paper about evaluation builds or studies one.
     "evaluation": r"评估|评测|基准(?![^，。；]{0,12}?上)|benchmark|测评|evaluat|诊断|diagnos|量化了|性能预测",
     # A theorem (formal theorem proving) is mathematics, not theoretical analysis.
@@ -64,6 +64,14 @@ _EVIDENCE: dict[str, str] = {
     "data": r"数据集|语料库?|corpus|数据筛选|数据选择|数据效率|data efficiency|数据合成|数据构建|数据清洗|数据审计|训练数据"
             r"|\bdatasets?\b|data selection|data curation|资产|数据[^，。]{0,6}(?:生态|发布)",
 }
+# Words that are evidence only in the title, in two places at once (the contribution and the 应用领域 line) or
+# in the head of that line: a video generator that 压缩 its latents, or a model 蒸馏 from a teacher, is not
+# about efficiency; a title that says Efficient or Low-Latency is.
+_WEAK: dict[str, str] = {
+    "efficiency": r"(?<!测试集)(?<!数据集)(?<!基准)压缩(?!.{0,6}(?:基准|评估|测试集))|compression|low-?latency|低延迟|显存|内存"
+                  r"|(?<!不增加)(?<!无需额外)(?:计算|部署|训练|推理|token ?)(?:成本|开销)|降低[^，。]{0,8}(?:成本|开销|延迟)|efficient"
+                  r"|单张\s*gpu|single gpu|蒸馏|constant-memory|on-device|端侧",
+}
 # Words that count only in the head of the 应用领域 line, being too loose anywhere else.
 _HEAD_ONLY: dict[str, str] = {"llm": r"大模型|自然语言处理|\bnlp\b"}
 # Readings that a tag word does not mean in its context.
@@ -75,6 +83,7 @@ _NOT: dict[str, str] = {
 _RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _EVIDENCE.items()}
 _NOT_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _NOT.items()}
 _HEAD_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _HEAD_ONLY.items()}
+_WEAK_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _WEAK.items()}
 _HEAD_SPLIT_RE = re.compile(r"[、，,；;。（(]|具体|特别|主要|涵盖|\s/\s")
 _MARKUP_RE = re.compile(r"\*\*|\*|`")
 
@@ -102,15 +111,20 @@ def tag_texts(title: str, domain: str, contribution: str) -> list[DomainTag]:
     lowered = {k: v.lower() for k, v in places.items()}
     tags = []
     for tag in DOMAIN_TAGS:
-        found = {}
+        found, weak = {}, {}
         for place, text in lowered.items():
             if (not_re := _NOT_RES.get(tag)) and not_re.search(text):
                 continue
             if m := _RES[tag].search(text):
                 found[place] = places[place][m.start():m.end()]
+            elif tag in _WEAK_RES and (m := _WEAK_RES[tag].search(text)):
+                weak[place] = places[place][m.start():m.end()]
         in_head = "domain" in found and _RES[tag].search(head.lower()) is not None
         if not in_head and tag in _HEAD_RES and (m := _HEAD_RES[tag].search(head.lower())):
             in_head, found["domain"] = True, head[m.start():m.end()]
+        if weak and (len(weak) + len(found) >= 2 or "title" in weak or _WEAK_RES[tag].search(head.lower())):
+            found = {p: found.get(p) or weak[p] for p in places if p in found or p in weak}
+            in_head = in_head or bool(_WEAK_RES[tag].search(head.lower()))
         strong = "title" in found or "contribution" in found
         if strong or in_head:
             tags.append(DomainTag(tag, "; ".join(f"{p}: {w}" for p, w in found.items())))

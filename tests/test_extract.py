@@ -744,10 +744,24 @@ def test_alignment_alone_is_not_safety() -> None:
     ("MixOpt", "预训练数据", "在小代理模型上拟合扩展律，再外推以搜索最优数据配比。", "agents", "data"),
     ("MixOpt", "预训练数据", "在小代理模型上拟合扩展律，再外推以搜索最优数据配比。", "retrieval", "data"),
     ("TinyMath", "大语言模型推理", "使 1.5B 学生模型在多个数学基准上达到教师 98% 的性能。", "evaluation", "llm"),
+    # A weak efficiency word in one place only (a video model that 压缩 its latents, a student 蒸馏 from a teacher).
+    ("CineFlow", "视频生成", "以因果 VAE 压缩时空潜变量，生成分钟级连贯视频。", "efficiency", "video"),
+    ("MathTutor-R", "大语言模型推理", "通过蒸馏长思维链数据训练 1.5B 数学推理模型。", "efficiency", "llm"),
+    # An LLM agents benchmark is about agents; a video LLM is multimodal video understanding.
+    ("DeskArena: Benchmarking LLM Agents on Office Work", "智能体评测", "构建了办公场景智能体基准。", "llm", "agents"),
 ])
 def test_passing_words_do_not_earn_a_tag(title: str, domain: str, contribution: str, absent: str, present: str) -> None:
     tags = {t.domain for t in tag_texts(title, domain, contribution)}
     assert absent not in tags and present in tags
+
+
+@pytest.mark.parametrize("title, contribution", [
+    ("EchoLite: Low-Latency Streaming Speech Recognition", "提出流式语音识别模型。"),  # a weak word in the title
+    ("FastVid", "以稀疏注意力把长视频生成的显存降低 40%。"),                          # a strong one in the contribution
+    ("BudgetThink: Budget-Aware Policy Optimization for Reasoning", "让模型按思考预算自适应停止推理。"),
+])
+def test_efficiency_from_the_title_or_a_strong_word(title: str, contribution: str) -> None:
+    assert "efficiency" in {t.domain for t in tag_texts(title, "大模型", contribution)}
 
 
 def test_reasoning_is_not_inference_efficiency() -> None:
