@@ -222,9 +222,14 @@ def _size_label(value: float, unit: str) -> str:
     return f"{value:g}{unit}"
 
 
+# "系统评测了闭源与开源视频大模型", "将主流闭源、开源及医疗专用大模型与医师对比": kinds of the models a paper
+# evaluates, not the state of its own code.
+_MODEL_KINDS_RE = re.compile(r"(?:闭源|开源|商业|商用)\s*(?:、|与|和|及|以及)\s*(?:闭源|开源|商业|商用)(?:[^，。；\n]{0,12}?模型)?")
+
+
 def _code_status(text: str, code_url: str | None) -> str:
     promised = closed = False
-    for clause in _CLAUSE_SPLIT_RE.split(text):
+    for clause in _CLAUSE_SPLIT_RE.split(_MODEL_KINDS_RE.sub("", text)):
         if _CLOSED_RE.search(clause) and not _COMPARED_RE.search(clause):
             closed = True  # "属于百度ERNIE系列（闭源商业模型）"; a closed model compared against does not count
         if not _RELEASE_WORD_RE.search(clause):

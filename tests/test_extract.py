@@ -885,6 +885,14 @@ def test_code_status_of_round_six(usage: str, status: str) -> None:
     assert extract_facts(make_paper(usage=usage), []).code_status == status
 
 
+@pytest.mark.parametrize("contribution", [
+    "构建了长视频问答基准，系统评测了闭源与开源视频大模型。",
+    "构建了双语评测集，将主流闭源、开源及医疗专用大模型与住院医师进行同题对比。",
+])
+def test_the_kinds_of_models_evaluated_say_nothing_of_the_code(contribution: str) -> None:
+    assert extract_facts(make_paper(contribution=contribution), []).code_status == "not stated"
+
+
 def test_an_innovation_bullet_keeps_a_measured_agreement_and_drops_a_zero_setting() -> None:
     innov = ("# Hugging Face Daily Papers Report\n**Date**: 2026-01-01\n\n## 📄 T\n\n"
              "- **链接**: https://huggingface.co/papers/2601.00002\n\n1. **应用领域**：NLP\n\n2. **一句话核心贡献**：提出。\n\n"
