@@ -27,6 +27,7 @@ _DIRECTIONS = {"improve": "increase", "reduce": "decrease"}
 _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
 _ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
+_CHANGE_GOES_ON_RE = re.compile(r"^\s*(?:而)?\s*在[^，,；;。]{1,24}?上\s*(?:也|亦|则)?\s*(?:高|低|提升|提高|下降|降低|领先|落后)(?:了|出)?\s*(?:约)?\s*$")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
 
@@ -63,6 +64,7 @@ class Metric:
 
 # What joins the two figures of "从 0.3142（OSEDiff）降至约 0.2873": an optional note, a verb, 至/到.
 _ARROW_GAP_RE = re.compile(r"^\s*(?:→|->|⟶)\s*$")
+_FROM_SPLIT_RE = re.compile(r"(?:由|从)(?=[^从由]*$)")
 _TO_GAP_RE = re.compile(
     r"^\s*(?:[（(][^（()）\d]{1,30}[）)])?\s*(?:[^\d，,；;。]{0,6}?)(?:至|到|为|→|->|to)\s*(?:了|约|近|大约|仅|只有)?\s*$", re.I)
 # "高于 Wan2.1（84.7）与 HunyuanVideo（83.2）": the next system of a list of compared figures.
@@ -132,6 +134,9 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
         gap = text[fig.end:nxt.start] if nxt.start - fig.end <= WINDOW else ""
         before = before_of(text, fig.start)
         if _TO_GAP_RE.match(gap) and (FROM_RE.search(before) or _ARROW_GAP_RE.match(gap)):  # 0.61→0.73 needs no 从
+            if evaluation and evaluated.evaluated_system(_FROM_SPLIT_RE.split(CLAUSE_START_RE.split(before)[-1])[0], own_methods):
+                used.add(i + 1)  # "Qwen2.5-VL-72B 的准确率从 58.4% 降至 39.0%": two levels of an evaluated system
+                continue
             pairs[i + 1] = (i, roles.from_system(before))  # 从 79.3% 提升至 84.6%
         elif _VS_GAP_RE.match(gap):
             pairs[i] = (i + 1, None)  # 98.4 vs 77.0, 8.7（基线 10.2）
@@ -251,8 +256,10 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             if change_direction is None:
                 change_direction = _DIRECTIONS.get(_direction(clause, after, sign))
         elif baseline_fig is None:
-            if last is not None and last[1] == "change" and _AND_GAP_RE.match(text[figures[last[0]].end:fig.start]):
-                role, change_direction = "change", last[2]  # 分别提升了 4.5% 和 12.4%; 分别比基线高 1.1、0.6 和 2.8 分
+            if last is not None and last[1] == "change" and (_AND_GAP_RE.match(text[figures[last[0]].end:fig.start])
+                                                           or _CHANGE_GOES_ON_RE.match(clause)):
+                # 分别提升了 4.5% 和 12.4%; 分别比基线高 1.1、0.6 和 2.8 分; "在 MMLU 上比均匀配比高 2.3 分，在 ARC 上高 1.9 分"
+                role, change_direction = "change", last[2]
             elif quoted or i in alone or roles.is_baseline_subject(clause) or roles.is_reference(before, text[fig.end:fig.end + 40]):
                 role, system = "baseline", alone.get(i) or roles.human_reference(clause)
             elif (other := roles.human_reference(clause) or (

@@ -113,6 +113,7 @@ _MEDIA_AFTER_RE = re.compile(
     r"\s*(?:的)?\s*(?:\d{3,4}p\s*)?[\u4e00-\u9fff]{0,4}?(?:视频|音频|语音|录音|片段|音乐|歌曲|参考音频|clips?|videos?|audio|songs?)"
     # "在 640ms 分块的流式模式下", "10 分钟以内的视频", "在 30 秒后": a chunk size, a length bound, a moment.
     r"|\s*(?:的)?\s*(?:分块|chunk)|\s*(?:以内|以上)的|\s*(?:处|后|时)", re.I)
+_MOMENT_RANGE_AFTER_RE = re.compile(r"\s*(?:增至|增加到|延长至|延长到|到|至|→|-|–)\s*\d+(?:\.\d+)?\s*(?:分钟|秒|小时|min|s|h)\s*(?:时|后)")
 _PAREN_SCALE_RE = re.compile(r"[A-Za-z0-9]\s*[（(]\s*[×x]?\s*$")  # DRealSR（4×）, Set5 (×4): the scale of a test set
 _FRACTION_AFTER_RE = re.compile(r"/\d")
 _DEGREE_ERROR_RE = re.compile(r"误差|error|偏差|deviation", re.I)
@@ -224,8 +225,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # context length: 支持最长 8,192 token
     if unit == "K" and (not said_changed or _COUNT_RE.match(text, unit_end) or _PICTURE_AFTER_RE.match(text, unit_end)):
         return False  # 32K 上下文, 4K 分辨率; 从 2K 条增加到 16K 条 and 4K 图像 are counts and sizes even beside a change
-    if unit in ("ms", "s", "min", "h") and _MEDIA_AFTER_RE.match(text, unit_end):
-        return False  # input length: 生成 1 分钟视频, 3 秒参考音频
+    if unit in ("ms", "s", "min", "h") and (_MEDIA_AFTER_RE.match(text, unit_end) or _MOMENT_RANGE_AFTER_RE.match(text, unit_end)):
+        return False  # input length: 生成 1 分钟视频, 3 秒参考音频; 从 10 分钟增至 60 分钟时: two moments
     if unit == "x" and _PAREN_SCALE_RE.search(before) and text[unit_end:unit_end + 2].lstrip()[:1] in "）)":
         return False  # DRealSR（4×）: the test set's scale
     if unit == "x" and (_DIMENSION_AFTER_RE.match(text, unit_end) or _MAGNIFY_AFTER_RE.match(text, unit_end)):

@@ -1176,3 +1176,20 @@ def test_an_evaluated_system_with_a_note_or_inside_a_group_is_a_baseline() -> No
     rows = {m.value: (m.role, m.compared_to) for m in extract_metrics(paper)}
     assert rows == {44.0: ("baseline", "Gemini 3 Pro"), 41.5: ("baseline", "GPT-5"), 36.2: ("baseline", "Claude Sonnet 4.5")}
 
+
+def test_a_benchmark_paper_keeps_an_evaluated_systems_levels_and_its_best_score_as_baselines() -> None:
+    paper = make_paper(
+        title="HourBench: Do Video LLMs Really Watch Long Videos?",
+        contribution="构建了长视频理解基准 HourBench，并系统评测了 16 个主流视频大模型。",
+        results="*   **时长影响**：视频从 10 分钟增至 60 分钟时，Qwen2.5-VL-72B 的准确率从 61.0% 降至 40.2%。\n"
+                "*   **难度**：Hard 子集上的最好成绩为 33.5%；开源的 InternVL3-78B 仅为 21.7%。\n"
+                "*   **分赛道**：在体育赛道上各模型的准确率为 30%–52%，而在纪录片赛道上普遍超过 60%。")
+    rows = [(m.value, m.role, m.compared_to) for m in extract_metrics(paper)]
+    assert rows == [(61.0, "baseline", "Qwen2.5-VL-72B"), (40.2, "baseline", "Qwen2.5-VL-72B"), (33.5, "baseline", "最好成绩"),
+                    (21.7, "baseline", "InternVL3-78B"), (52.0, "baseline", "各模型"), (60.0, "baseline", "各模型")]
+
+
+def test_a_change_goes_on_into_the_next_clause() -> None:
+    rows = metrics_of("*   下游验证：在 MMLU 上比均匀配比高 2.1 分，在 GSM8K 上高 3.4 分。")
+    assert [(m.value, m.role, m.change_direction) for m in rows] == [(2.1, "change", "increase"), (3.4, "change", "increase")]
+
