@@ -140,6 +140,7 @@ _DATA_AFTER_RE = re.compile(
     r"^\s*(?:的)?\s*(?:[\u4e00-\u9fffA-Za-z]{0,6}?)(?:token|数据|(?<![零少小])样本|参数|权重|专家|注意力头|神经元|通道|语料|patch|像素|训练集"
     r"|标注|标签|labels?)",
     re.I)
+_FAILURE_SHARE_RE = re.compile(r"失败|错误|误差来源|error|failure|fail", re.I)
 _AMOUNT_BEFORE_RE = re.compile(
     r"(?:少量|极少|少数|小部分|一部分|大部分|多数|大量)[^，,；;。\d]{0,8}?[（(]\s*(?:约|仅|近|不到|超过)?\s*$"
     r"|占(?:比|据)?(?:了|约|近|达|仅|只|超过|不到|高达)*\s*$")
@@ -280,6 +281,8 @@ def _is_share_of_data(before: str, after: str, unit: str | None) -> bool:
         return False
     if not (_AMOUNT_BEFORE_RE.search(before[-20:]) or _DATA_AFTER_RE.match(after)):
         return False
+    if _FAILURE_SHARE_RE.search(before[-40:]) and not _DATA_AFTER_RE.match(after):
+        return False  # "规划错误占 41%": an error analysis measures the method, a data mix does not
     # "仅需 10% 的数据", "减少 50% 的 token" are relative claims, kept as changes.
     phrase, clause = PHRASE_START_RE.split(before)[-1], CLAUSE_START_RE.split(before)[-1]
     return not roles.change_of(phrase, clause, after, unit)[0]

@@ -1193,3 +1193,8 @@ def test_a_change_goes_on_into_the_next_clause() -> None:
     rows = metrics_of("*   下游验证：在 MMLU 上比均匀配比高 2.1 分，在 GSM8K 上高 3.4 分。")
     assert [(m.value, m.role, m.change_direction) for m in rows] == [(2.1, "change", "increase"), (3.4, "change", "increase")]
 
+
+def test_an_error_analysis_share_is_a_figure_and_a_data_mix_is_not() -> None:
+    assert values("*   错误分析：在失败案例中，规划错误占 38%，工具参数错误占 21%。") == [38.0, 21.0]
+    assert values("*   训练语料中代码数据占 25%。") == []
+
