@@ -50,8 +50,11 @@ _COMPARED_BEFORE_RE = re.compile(
 # "MDF 耗时约 450 秒，而全量微调需 2519 秒": the compared system's figure after 而.
 _WHEREAS_RE = re.compile(
     r"(?:而|但|whereas|while)\s*(?P<sys>[^，,；;。\d][^，,；;。]{0,29}?)\s*(?:则|仅|只|已|仍|也)?"
-    r"(?:需要?|为|是|达到?|耗时|用时|只有|仅有|得分|的得分|降至|降到|下降|降低|提升|提高|增加|减少|保持在?)\s*(?:了|约|近)?\s*$",
+    r"(?P<verb>需要?|为|是|达到?|耗时|用时|只有|仅有|得分|的得分|降至|降到|下降|降低|提升|提高|增加|减少|保持在?)\s*(?:了|约|近)?\s*$",
     re.I)
+_CHANGE_VERB_RE = re.compile(r"下降|降低|提升|提高|增加|减少")
+# "而每步训练时间仅增加 2.1%", "但 Token 消耗减少 61%": after 而 a quantity that changed is this paper's own cost.
+_QUANTITY_RE = re.compile(r"时间|延迟|消耗|长度|开销|显存|内存|成本|吞吐|速度|耗时|用量|占用|latency|memory|cost|time|length", re.I)
 # "WER 为 1.83%（F5-TTS 为 2.42%）": the compared system's figure in parentheses right after this paper's.
 _PAREN_SYSTEM_RE = re.compile(
     r"^[^，,；;。\d（()）]{0,16}?[（(]\s*(?P<sys>[^，,；;。（()）]{1,40}?)\s*(?:为|是|[:：]|得分为?|达到?|仅为|约为?|约|(?<=[^\s\d])\s)\s*$", re.I)
@@ -228,6 +231,8 @@ def compared_of(before: str) -> str | None:
 def whereas_system(before: str) -> str | None:
     """The system of a figure introduced by 而 ("而全量微调需 2519 秒") after this paper's own one."""
     m = _WHEREAS_RE.search(before[-30:])
+    if m and _CHANGE_VERB_RE.fullmatch(m.group("verb")) and _QUANTITY_RE.search(m.group("sys")):
+        return None
     return _system(m.group("sys")) if m else None
 
 

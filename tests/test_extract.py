@@ -1198,3 +1198,15 @@ def test_an_error_analysis_share_is_a_figure_and_a_data_mix_is_not() -> None:
     assert values("*   错误分析：在失败案例中，规划错误占 38%，工具参数错误占 21%。") == [38.0, 21.0]
     assert values("*   训练语料中代码数据占 25%。") == []
 
+
+def test_a_cost_that_changed_after_whereas_is_a_change_of_its_own() -> None:
+    rows = metrics_of("*   效率：解码吞吐提升 2.2 倍，而首 token 延迟仅增加 3%。")
+    assert [(m.value, m.role, m.baseline, m.change_direction) for m in rows] == [(2.2, "change", None, "increase"),
+                                                                              (3.0, "change", None, "increase")]
+    [m] = metrics_of("*   训练耗时约 300 秒，而全量微调需 1800 秒。")  # a compared system's level after 而 is still paired
+    assert (m.value, m.baseline, m.compared_to) == (300.0, 1800.0, "全量微调")
+
+
+def test_the_budget_a_result_is_measured_at_is_not_a_figure() -> None:
+    assert values("*   仅保留 20% 的 KV 缓存时，平均分从 50.1 降至 49.7。") == [49.7]
+
