@@ -75,6 +75,11 @@ _HORIZON_BEFORE_RE = re.compile(r"(?:未来|提前|前|past|next)\s*$", re.I)
 _LEAD_WORDS = {"vs", "to", "from", "of", "by", "at", "and", "is", "was", "were", "with", "than", "reaches", "achieves",
                "about", "score", "accuracy", "psnr", "ssim", "lpips", "fid", "fvd", "fpsd", "auv", "lce", "miou", "auc",
                "bleu", "f1", "em", "sr", "lr", "ppl", "perplexity", "latency", "speedup", "throughput", "wer", "cer"}
+_HOW_MANY_RE = re.compile(r"数量|数目|个数|规模|大小|尺寸|batch|size", re.I)
+_FROM_END_RE = re.compile(r"(?:从|由)\s*$")
+_TO_AFTER_RE = re.compile(r"\s*(?:轮|次|步|分)?\s*(?:提升|提高|增加|增长|上升|降低|下降|减少|降|升|增)(?:至|到)")
+_BEHAVIOUR_COUNT_RE = re.compile(r"平均|轮数|次数|步数|调用")
+_RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|增长|上升|降低|下降|减少)(?:至|到)\s*(?:约|近)?\s*$")
 _SCORE_CUE_RE = re.compile(r"(?:为|是|达到?|得分|分数|评分|score[sd]?|[：:]|(?:降|升)(?:至|到)(?:约|近)?)\s*$", re.I)
 FROM_RE = re.compile(r"(?:从|由|from\s)[^，,；;。]*$", re.I)
 _DIGIT_RE = re.compile(r"\d")
@@ -255,15 +260,21 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return True  # 解决了 27 道题, 有 29 个取得最优: the count is the result
     if raw_unit is None:
         if (count := _COUNT_RE.match(after)) and ("." not in raw or count.group().strip()[:1] in "多余万亿千百"):
-            return False  # 5 个基准, 700 帧, 120 万张; an average (5.12 个 Token) is a measurement
-        if _YEAR_RE.fullmatch(raw):
-            return False  # years
+            # 5 个基准, 700 帧, 120 万张; an average (5.12 个 Token) is a measurement, and so is a count of turns,
+            # calls or steps that went from one level to another ("交互轮数从 42 轮降至 27 轮").
+            if not (count.group().strip() in ("轮", "次", "步") and FROM_RE.search(clause) and _BEHAVIOUR_COUNT_RE.search(clause)):
+                return False
+            return True
+        if _YEAR_RE.fullmatch(raw) and not _RAISED_TO_RE.search(before[-6:]):
+            return False  # years; but "评级从 1481 提升至 1916" is a rating
         if _OPEN_PAREN_BEFORE_RE.search(before) and _ENUMERATION_RE.match(text, start):
             return False  # inline enumeration: （1）…（2）…
         if "." not in raw:
             # A bare integer is a count, step or setting unless something marks it as a score.
+            # "评级从 1481 提升至 1916": the starting level of a from-to pair is a score too.
             return bool(_SCORE_CUE_RE.search(before) or _PAREN_OR_VS_BEFORE_RE.search(before)
-                        or metric_mentions(before[-8:]))
+                        or metric_mentions(before[-8:]) or (_FROM_END_RE.search(before) and _TO_AFTER_RE.match(text, unit_end)
+                            and not _HOW_MANY_RE.search(clause)))  # 智能体数量从 4 增加到 64 is a setting
     return True
 
 

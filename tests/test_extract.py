@@ -1210,3 +1210,11 @@ def test_a_cost_that_changed_after_whereas_is_a_change_of_its_own() -> None:
 def test_the_budget_a_result_is_measured_at_is_not_a_figure() -> None:
     assert values("*   仅保留 20% 的 KV 缓存时，平均分从 50.1 降至 49.7。") == [49.7]
 
+
+def test_turns_and_ratings_that_went_from_one_level_to_another_are_figures() -> None:
+    [turns] = metrics_of("*   交互深度：RL 训练后平均工具调用轮数从 7 轮增加到 25 轮。")
+    assert (turns.value, turns.baseline) == (25.0, 7.0)
+    [rating] = metrics_of("*   模拟评级从 1420 提升至 1905。")
+    assert (rating.value, rating.baseline) == (1905.0, 1420.0)
+    assert values("*   随着智能体数量从 4 增加到 32，性能持续上升。") == []  # a setting swept, not a figure
+
