@@ -1218,3 +1218,25 @@ def test_turns_and_ratings_that_went_from_one_level_to_another_are_figures() -> 
     assert (rating.value, rating.baseline) == (1905.0, 1420.0)
     assert values("*   随着智能体数量从 4 增加到 32，性能持续上升。") == []  # a setting swept, not a figure
 
+
+def test_two_labellers_agreement_is_scored_like_the_extractor(tmp_path: Path) -> None:
+    import shutil
+    _load_eval_module()  # bench/eval_agreement.py imports it by name
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import eval_agreement
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    folder = tmp_path / "dev"
+    shutil.copytree(ROOT / "tests" / "gold" / "dev", folder)
+    shutil.copytree(ROOT / "tests" / "gold" / "dev", folder / "second")
+    same = eval_agreement.agreement(folder)
+    assert (same["precision"], same["recall"], same["tags_f1"], same["code_status"]) == (1.0, 1.0, 1.0, 1.0)
+    lines = (folder / "second" / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
+    first_row = json.loads(lines[1])
+    first_row["role"] = "change" if first_row["role"] != "change" else "result"
+    (folder / "second" / "metrics.jsonl").write_text("\n".join([lines[0], json.dumps(first_row, ensure_ascii=False), *lines[2:]]),
+                                                   encoding="utf-8")
+    one_off = eval_agreement.agreement(folder)
+    assert one_off["agreed"] == same["agreed"] - 1 and one_off["role_accuracy"] < 1.0
+
