@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from kb import benchmarks, evaluated, roles
 from kb.benchmark_names import benchmark_for, own_benchmark, registry_spots
@@ -113,11 +113,6 @@ def extract_metrics(paper: Paper) -> list[Metric]:
                 if (key not in ("innovations", "usage") or metric.role == "change" or (key == "usage" and _is_speed(metric))
                         or (key == "innovations" and _is_achieved(metric))):
                     rows.append(metric)
-    if default:
-        # A benchmark paper's figures are on its benchmark unless the sentence names another: its costs too
-        # (a speculative-decoding benchmark's speedups, the cost of running it).
-        rows = [replace(m, benchmark=benchmarks.canonical(default), benchmark_raw=default)
-                if m.benchmark is None else m for m in rows]
     return rows
 
 
@@ -272,7 +267,8 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         k = bisect.bisect_left(starts, fig.start)
         near = [sp for sp in spots[max(0, k - 1):k] if sp[1] <= fig.start and sp[0] >= fig.start - WINDOW]
         after_spot = [sp for sp in spots[k:k + 2] if sp[0] >= fig.end and sp[1] <= fig.end + len(clause_after)][:1]
-        # A benchmark paper's own benchmark when the sentence names none, so its subsets are read too (在“理科”赛道上).
+        # A benchmark paper's figures are on its own benchmark unless the sentence names another, its costs too
+        # (a speculative-decoding benchmark's speedups); its subsets are read on it (在“理科”赛道上).
         raw_bench = respective.get(i) or benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted) or default
         if raw_bench and i not in respective and (suite := benchmarks.HYPHEN_SUBSET_RE.fullmatch(raw_bench)) \
                 and not benchmarks.is_known(raw_bench) \
