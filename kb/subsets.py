@@ -3,8 +3,10 @@
 A leaderboard of LIBERO (Long) is not one of LIBERO (Spatial): a figure on a named subset, split,
 track or dimension is stored as "Family (Subset)", the family under its registry name and the
 subset as written. Taken are names in Latin letters or in Chinese quotes next to the family (in
-parentheses right after it, or before 子集 / 子任务 / 维度 / 赛道 / 类别 / split / track); an unquoted
-Chinese description (长视频子集) is left to the family, since where its name ends would be a guess.
+parentheses right after it, or before 子集 / 子任务 / 维度 / 赛道 / 类别 / split / track), and names whose form
+says where they end (Level 1、Level 2 上分别, 在颜色、纹理两个子项上, 英文版与中文版, LIBERO-Spatial through
+`kb.benchmarks`); a lone unquoted Chinese description (长视频子集) is left to the family, since where its
+name ends would be a guess.
 """
 
 from __future__ import annotations
