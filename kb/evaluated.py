@@ -24,7 +24,7 @@ _EVALUATES_RE = re.compile(
 _EVALUATES_TITLE_RE = re.compile(
     r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
 _EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
-_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*%")
+_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|分)")
 _MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
 
 
@@ -52,9 +52,9 @@ def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
 
 # "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
 _EVALUATED_RE = re.compile(
-    r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*(?:(?:开源|闭源|商用|最新)的?\s*)?"
-    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:[（(][^（()）\d]{1,20}[）)])?\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,12}?)?"
-    r"(?:(?:准确率|得分|成功率|通过率|解决率|分数|胜率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|从|由)?"
+    r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*(?:(?:开源|闭源|商用|最新)的?\s*|[\u4e00-\u9fff]{2,8}模型\s*)?"
+    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:[（(][^（()）\d]{1,20}[）)])?\s*(?:智能体|模型|系统)?\s*(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,12}?)?"
+    r"(?:(?:准确率|正确率|得分|成功率|完成率|通过率|解决率|分数|胜率|命中率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|从|由)?"
     r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|以|能答对|答对|完成了?|中有))\s*(?:约|仅)?\s*$")
 
 
@@ -101,4 +101,24 @@ _CONTINUES_RE = re.compile(r"^\s*(?:而|但)?\s*在[^，,；;。]{1,20}?上(?:�
 def continues_system(clause: str) -> bool:
     """Whether a clause gives its figure to the system of the clause before it, naming none of its own."""
     return bool(_CONTINUES_RE.match(clause))
+
+
+_SYSTEM = r"[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3}"
+# "DeepSeek-R1 与 Qwen3-235B-A22B 分别为 66.8% 和 64.2%": two evaluated systems given their figures in order.
+_LISTED_RE = re.compile(rf"(?:^|[，,；;：:]|而|其中)\s*(?P<names>{_SYSTEM}(?:\s*(?:与|和|、|及|以及)\s*{_SYSTEM})+)\s*(?:的[^，,；;。\d]{{0,8}}?)?"
+                        r"\s*分别(?:为|是|达到?|取得|以|仅为)?")
+_LIST_SPLIT_RE = re.compile(r"\s*(?:与|和|、|及|以及)\s*")
+
+
+def listed_systems(text: str, figure_starts: list[int], own: tuple[str, ...]) -> dict[int, str]:
+    """{figure index: system} for a 分别 list of evaluated models, paired in order with the figures after it."""
+    out: dict[int, str] = {}
+    for m in _LISTED_RE.finditer(text):
+        names = [n for n in _LIST_SPLIT_RE.split(m.group("names")) if n]
+        if not all(_is_other_model(n, own) for n in names):
+            continue
+        after = [i for i, start in enumerate(figure_starts) if start >= m.end()][:len(names)]
+        if len(after) == len(names):
+            out.update(zip(after, names))
+    return out
 

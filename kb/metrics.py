@@ -226,6 +226,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
     respective = respective_benchmarks(text, [(f.start, f.end) for f in figures], spots) if figures else {}
     compared = {b for b, _ in pairs.values()}
     subsets = SubsetReader(text, [f.start for f in figures])
+    listed = evaluated.listed_systems(text, [f.start for f in figures], own) if evaluation else {}
     rows: list[Metric] = []
     last: tuple[int, str, str | None, str | None] | None = None  # (figure, role, change direction, evaluated system) before
     for i, fig in enumerate(figures):
@@ -257,6 +258,8 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
                 role, change_direction = "change", last[2]
             elif quoted or i in alone or roles.is_baseline_subject(clause) or roles.is_reference(before, text[fig.end:fig.end + 40]):
                 role, system = "baseline", alone.get(i) or roles.human_reference(clause)
+            elif i in listed:
+                role, system = "baseline", listed[i]  # "DeepSeek-R1 与 Qwen3-235B-A22B 分别为 66.8% 和 64.2%"
             elif (other := roles.human_reference(clause) or (
                     (evaluated.evaluated_system(clause, own) or evaluated.evaluated_in_parentheses(before, own)) if evaluation else None)):
                 role, system = "baseline", other  # a human reference line; an evaluated system's score

@@ -237,7 +237,7 @@ def whereas_system(before: str) -> str | None:
 
 
 # "准确率 64.0%，GPT-4o 为 56.6%": a clause that opens with another model's name and gives its figure.
-_MODEL_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>[A-Za-z][\w.\-]*(?:[ ][\w.\-]+){0,2})\s*(?:为|是|仅为|得分为?|约为)\s*(?:约|仅)?\s*$")
+_MODEL_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>[A-Za-zπ][\w.\-]*(?:[ ][\w.\-]+){0,2})\s*(?:为|是|仅为|得分为?|约为)\s*(?:约|仅)?\s*$")
 
 
 def model_clause_system(before: str) -> str | None:

@@ -1240,3 +1240,25 @@ def test_two_labellers_agreement_is_scored_like_the_extractor(tmp_path: Path) ->
     one_off = eval_agreement.agreement(folder)
     assert one_off["agreed"] == same["agreed"] - 1 and one_off["role_accuracy"] < 1.0
 
+
+def test_a_benchmark_named_as_one_in_an_evaluating_title_is_the_papers_own() -> None:
+    paper = make_paper(
+        title="ShiftBench: Evaluating LLM Agents on Night-Shift Operations",
+        contribution="提出 ShiftBench，包含 120 个运维任务；评测显示最强的 GPT-5 智能体完成率仅 33.0%。",
+        results="*   **主要结果**：Claude Opus 4.5 完成率 36.2%，DeepSeek-V3.2 与 Qwen3-235B-A22B 分别为 24.5% 和 20.1%。\n"
+                "*   **专用模型**：运维专用模型 OpsGPT-32B 为 18.4%。")
+    rows = [(m.value, m.role, m.compared_to, m.benchmark) for m in extract_metrics(paper)]
+    assert rows == [(36.2, "baseline", "Claude Opus 4.5", "ShiftBench"), (24.5, "baseline", "DeepSeek-V3.2", "ShiftBench"),
+                    (20.1, "baseline", "Qwen3-235B-A22B", "ShiftBench"), (18.4, "baseline", "OpsGPT-32B", "ShiftBench"),
+                    (33.0, "baseline", "GPT-5", "ShiftBench")]
+
+
+def test_settings_won_splits_targets_and_sweeps() -> None:
+    assert values("*   在全部 30 个设置中，本方法有 21 个设置取得最优。") == [21.0]
+    assert [m.benchmark for m in metrics_of("*   Mind2Web：在 Cross-Task 和 Cross-Domain 两个划分上，Step SR 分别为 45.0% 和 40.2%。")] == [
+        "Mind2Web (Cross-Task)", "Mind2Web (Cross-Domain)"]
+    assert values("*   在目标带隙 2.5 eV 的条件生成中，命中率为 51.0%。") == [51.0]
+    assert values("*   训练相同时长（24 小时）后，准确率达到 70.5%。") == [70.5]
+    assert values("*   采样步数从 50 步压缩到 8 步，VBench 总分为 83.1%。") == [83.1]
+    assert values("*   随帧数从 32 增至 128，准确率提升 3.5%。") == [3.5]
+
