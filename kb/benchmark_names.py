@@ -202,7 +202,7 @@ def benchmark_for(before: str, after: str, context: tuple[str, ...], near: list[
     return weak
 
 
-_SUBSET_AFTER_RE = re.compile(r"\s*(?:子集|子任务|子类|子项|子榜|套件|赛道|split|subset|suite|track)", re.I)
+_SUBSET_AFTER_RE = re.compile(r"\s*[）)]?\s*(?:子集|子任务|子类|子项|子榜|套件|赛道|划分|split|subset|suite|track)", re.I)
 
 
 def _bench_candidate(text: str) -> str | None:

@@ -27,6 +27,9 @@ _DIRECTIONS = {"improve": "increase", "reduce": "decrease"}
 _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
 _ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
+_BENCHMARK_SIZE_RE = re.compile(r"题量|题目数|问题数|样本量|测试集规模")  # its size; a cost saving stays a change
+# "与 Chatbot Arena 排名的 Spearman 相关系数为 0.89": the other ranking, not the benchmark measured.
+_CORRELATED_WITH_RE = r"与\s*{name}\s*(?:的)?\s*(?:排名|榜单|排序|结果)?\s*(?:的|之间的)?\s*(?:Spearman|Kendall|Pearson)?\s*(?:秩)?(?:相关|一致)"
 _CHANGE_GOES_ON_RE = re.compile(r"^\s*(?:而)?\s*在[^，,；;。]{1,24}?上\s*(?:也|亦|则)?\s*(?:高|低|提升|提高|下降|降低|领先|落后)(?:了|出)?\s*(?:约)?\s*$")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
@@ -247,7 +250,9 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         # a paired figure reads its verb from its own phrase only: "大幅领先（98.4 vs 77.0）" are two levels.
         phrase = PHRASE_START_RE.split(before)[-1]
         is_change, change_direction = roles.change_of(phrase, clause if baseline_fig is None else phrase, after, fig.unit)
-        if is_change or (sign in "+＋−-" and baseline_fig is None):  # a signed figure is a change: （+3%）, −0.5%
+        if evaluation and is_change and _BENCHMARK_SIZE_RE.search(clause):
+            role = "result"  # "将题量减少 60%": a benchmark paper's own measurement of itself (LABELLING.md)
+        elif is_change or (sign in "+＋−-" and baseline_fig is None):  # a signed figure is a change: （+3%）, −0.5%
             role = "change"
             if change_direction is None:
                 change_direction = _DIRECTIONS.get(_direction(clause, after, sign))
@@ -273,11 +278,13 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         # A benchmark paper's figures are on its own benchmark unless the sentence names another, its costs too
         # (a speculative-decoding benchmark's speedups); its subsets are read on it (在“理科”赛道上).
         raw_bench = respective.get(i) or benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted) or default
+        if raw_bench and default and raw_bench != default and re.search(_CORRELATED_WITH_RE.format(name=re.escape(raw_bench)), text):
+            raw_bench = default  # "与 Chatbot Arena 排名的相关系数": the ranking compared with, not the one measured
         if raw_bench and i not in respective and (suite := benchmarks.HYPHEN_SUBSET_RE.fullmatch(raw_bench)) \
                 and not benchmarks.is_known(raw_bench) \
                 and subsets.whole_between(text.rfind(raw_bench, 0, fig.start) + len(raw_bench), fig.start):
             raw_bench = suite.group(1)  # "…和 LIBERO-Long 上分别…，平均成功率为 96.9%": the average is the family's
-        if raw_bench and (subset := _subset(subsets, raw_bench, fig.start, i)):
+        if raw_bench and (subset := _subset(subsets, raw_bench, fig.start, i) or subsets.after_figure(i, fig.end)):
             raw_bench = f"{raw_bench} ({subset})"
         rows.append(Metric(
             benchmark=benchmarks.canonical(raw_bench) if raw_bench else None,

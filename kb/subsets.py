@@ -15,11 +15,12 @@ import bisect
 import re
 
 from kb import benchmarks
+from kb.benchmark_names import MODEL_RE
 from kb.respective import RESPECTIVELY_RE, STOP_RE
 
 # One subset name: Latin words, digits and - / . + between them ("Val-Unseen", "w/o subs", "En.MC", "test-zh").
 # Or a name in Chinese quotes: 在“理科”赛道上, “科学”与“工程”两个学科类别.
-_NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”|[（(][A-Za-z][A-Za-z ]{2,30}[）)])"
+_NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”|[（(][A-Za-z][A-Za-z0-9 \-]{2,30}[）)])"
 _LIST_SEP = r"\s*(?:、|/|与|和|及|,|，|&|\band\b)\s*"
 _COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?\s*(?:学科|属性绑定|难度)?"
 _KEYWORD = r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|版本上|任务上|split|subset|suite|track)"
@@ -47,6 +48,7 @@ _NOT_SUBSET_RE = re.compile(
     r"acc(?:uracy)?|score|EM|F1|ANLS|Dice|BLEU|ROUGE.*|CER|WER|SR|SPL|NE|pass.*|.*,.*|top-?\d+|v?\d+(?:\.\d+)*|e\.g\..*|i\.e\..*)$",
     re.I,
 )
+_FIGURE_THEN_PAREN_RE = re.compile(r"[\d.]+\s*%?\s*[（(]\s*([A-Za-z][\x20-\x7e]{0,23}?)\s*[）)]")
 _SIZE_RE = re.compile(r"\d+(?:\.\d+)?\s*[Kk]")
 # A figure after these is on the whole benchmark again: "整体得分 4.02", "平均 94.2%".
 _WHOLE_RE = re.compile(r"整体|总体|总分|平均|综合|overall|average", re.I)
@@ -70,6 +72,7 @@ class SubsetReader:
         self.mentions = sorted([*self.mentions, *(m for rx in _UNKEYED_RES for m in rx.finditer(text))], key=lambda m: m.start())
         self.mention_starts = [m.start() for m in self.mentions]
         self._read: dict[int, dict[int, str]] = {}
+        self._listed: int | None = None
 
     def subset(self, family_end: int, index: int) -> str | None:
         """The subset figure `index` is on, for a family mention ending at `family_end` (0 when the family
@@ -78,6 +81,20 @@ class SubsetReader:
         if family_end not in self._read:
             self._read[family_end] = self._names(family_end)
         return self._read[family_end].get(index)
+
+    def after_figure(self, index: int, figure_end: int) -> str | None:
+        """The subset written in parentheses right after figure `index`, when the sentence lists two or more
+        such ("分别为 98.8%（Spatial）、99.0%（Object）"); a lone parenthesis is more often a note."""
+        if self._listed is None:  # counted once per sentence: a long sentence of many figures stays linear
+            self._listed = sum(1 for i in range(len(self.figure_starts)) if self._listed_paren(i)) if "（" in self.text or "(" in self.text else 0
+        if self._listed < 2:
+            return None
+        m = _PAREN_RE.match(self.text, figure_end)
+        return m.group(1) if m and _is_subset(m.group(1), strict=True) and not MODEL_RE.search(m.group(1)) else None
+
+    def _listed_paren(self, i: int) -> bool:
+        m = _FIGURE_THEN_PAREN_RE.match(self.text, self.figure_starts[i])
+        return bool(m) and _is_subset(m.group(1), strict=True) and not MODEL_RE.search(m.group(1))
 
     def whole_between(self, begin: int, end: int) -> bool:
         """Whether 平均 / 整体 (the whole benchmark again) is written between `begin` and `end`."""

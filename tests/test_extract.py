@@ -1263,3 +1263,23 @@ def test_settings_won_splits_targets_and_sweeps() -> None:
     assert values("*   采样步数从 50 步压缩到 8 步，VBench 总分为 83.1%。") == [83.1]
     assert values("*   随帧数从 32 增至 128，准确率提升 3.5%。") == [3.5]
 
+
+def test_a_benchmark_paper_read_as_a_table_of_bullets_and_its_own_measurements() -> None:
+    paper = make_paper(
+        title="DeskArena: Benchmarking Computer-Use Agents on Office Suites",
+        contribution="构建了跨应用办公智能体基准 DeskArena，并对 9 个主流模型进行系统评测。",
+        results="*   **整体成功率**：\n    *   Claude Opus 4.5：40.1%\n    *   GPT-5.2 (high)：35.0%\n"
+                "*   **难度**：在跨应用（Cross-App）子集上，所有模型成功率均不到 12%。\n"
+                "*   **精简版**：通过 IRT 筛题，DeskArena-Lite 将题量减少 55%。\n"
+                "*   **相关性**：与 Chatbot Arena 排名的 Spearman 相关系数为 0.86。")
+    rows = [(m.value, m.role, m.compared_to, m.benchmark) for m in extract_metrics(paper)]
+    assert rows == [(40.1, "baseline", "Claude Opus 4.5", "DeskArena"), (35.0, "baseline", "GPT-5.2", "DeskArena"),
+                    (12.0, "baseline", "所有模型", "DeskArena (Cross-App)"), (55.0, "result", None, "DeskArena"),
+                    (0.86, "result", None, "DeskArena")]
+
+
+def test_subsets_written_after_each_figure_of_a_list() -> None:
+    rows = metrics_of("*   仿真：LIBERO 四个套件的成功率分别为 97.8%（Spatial）、98.0%（Object）、96.2%（Goal）和 90.4%（Long），平均 95.6%。")
+    assert [m.benchmark for m in rows] == ["LIBERO (Spatial)", "LIBERO (Object)", "LIBERO (Goal)", "LIBERO (Long)", "LIBERO"]
+    assert [m.benchmark for m in metrics_of("*   在 MMLU 上达到 70.2%（GPT-4o）。")] == ["MMLU"]  # a lone parenthesis is a note
+
