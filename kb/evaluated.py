@@ -24,8 +24,9 @@ _EVALUATES_RE = re.compile(
 _EVALUATES_TITLE_RE = re.compile(
     r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
 _EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
-_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|分)")
+_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|分)|(?<=[：:])\s*\d+\.\d+")  # "GPT-5：71.2" in a table of bullets
 _MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
+_MARKUP_RE = re.compile(r"^[\s*\-•]+|\*\*")
 
 
 def evaluates_systems(paper: Paper, own: tuple[str, ...]) -> bool:
@@ -44,6 +45,7 @@ def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
         return False
     named = set()
     for clause in _EVALUATED_CLAUSE_SPLIT_RE.split(results.text):
+        clause = _MARKUP_RE.sub("", clause)  # "    *   **GPT-5**：71.2": a bullet of a table
         for m in _FIGURE_AT_RE.finditer(clause):
             if (system := evaluated_system(clause[:m.start()], own)) and _MODEL_NAME_RE.search(system):
                 named.add(system)

@@ -85,7 +85,7 @@ _HARDWARE_RES = tuple((re.compile(ascii_bounds(p), re.I), name, words) for p, na
 _MARKUP_RE = re.compile(r"\*\*|`|\$")
 _TOKENS_AFTER_RE = re.compile(r"\s?(?:tokens?|tok|词元|token)", re.I)
 _CLAUSE_SPLIT_RE = re.compile(r"[。；;\n]")
-_RELEASE_WORD_RE = re.compile(r"开源|公开|发布|releas|available|open-source", re.I)
+_RELEASE_WORD_RE = re.compile(r"开源|公开|发布|上传|托管|releas|available|open-source", re.I)
 _TITLE_SPLIT_RE = re.compile(r"[:：]")
 _OWN_BENCHMARK_RE = re.compile(r"bench|gym|qa|set|eval|data", re.I)
 _CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|仓库|框架|工具包?|资源|实现|脚本|code|weights|models?|scripts?|repo(?:sitory)?)"
@@ -111,6 +111,8 @@ _PROMISED_RE = re.compile(
 _RELEASED_RE = re.compile(
     rf"{_CODE_WORDS}[^。；\n]{{0,48}}?(?:已|均已|已经|均|全部)\s*(?:在\s*[^。；\n]{{1,20}}?)?(?:开源|公开|发布|开放下载|released)"
     rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|(?:开源|公开|发布)了{_CODE_WORDS}"
+    # "模型权重已上传至 Hugging Face", "模型与训练数据发布于 Hugging Face：https://…": put where anyone can fetch them.
+    rf"|{_CODE_WORDS}[^。；\n]{{0,16}}?(?:已)?(?:上传至|上传到|发布于|发布在|托管于|托管在)\s*(?:Hugging\s*Face|GitHub|HF|ModelScope|魔搭)"
     rf"|{_CODE_WORDS} (?:is|are) (?:publicly )?(?:available|released)"
     r"|open-sourced|code is available",
     re.I,

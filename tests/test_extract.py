@@ -1283,3 +1283,20 @@ def test_subsets_written_after_each_figure_of_a_list() -> None:
     assert [m.benchmark for m in rows] == ["LIBERO (Spatial)", "LIBERO (Object)", "LIBERO (Goal)", "LIBERO (Long)", "LIBERO"]
     assert [m.benchmark for m in metrics_of("*   在 MMLU 上达到 70.2%（GPT-4o）。")] == ["MMLU"]  # a lone parenthesis is a note
 
+
+def test_a_leaderboard_of_bare_scores_makes_a_benchmark_paper() -> None:
+    paper = make_paper(
+        title="FreshMath: Contamination-Free Math Evaluation with Monthly Refresh",
+        contribution="提出一个每月刷新题目的无污染数学推理基准 FreshMath，提供可追踪的排行榜。",
+        results="*   **主榜单**：\n    *   Gemini 3 Pro：70.4\n    *   GPT-5.2 (high)：68.9\n    *   Qwen3-235B-A22B：57.0")
+    rows = [(m.value, m.role, m.compared_to) for m in extract_metrics(paper)]
+    assert rows == [(70.4, "baseline", "Gemini 3 Pro"), (68.9, "baseline", "GPT-5.2"), (57.0, "baseline", "Qwen3-235B-A22B")]
+
+
+@pytest.mark.parametrize("usage", [
+    "*   **开源情况**：模型权重已上传至 Hugging Face（https://huggingface.co/acme/Acme-VL-8B）。",
+    "*   **开源情况**：模型与训练数据发布于 Hugging Face：https://huggingface.co/acme",
+])
+def test_weights_put_on_a_hub_are_released(usage: str) -> None:
+    assert extract_facts(make_paper(usage=usage), []).code_status == "released"
+
