@@ -108,11 +108,14 @@ _PROMISED_RE = re.compile(
     r"|will (?:be )?(?:release|open-source|made (?:publicly )?available|available)|to be released|coming soon",
     re.I,
 )
+_ON_A_HUB = r"(?:上传至|上传到|发布于|发布在|托管于|托管在)\s*(?:Hugging\s*Face|GitHub|HF|ModelScope|魔搭)"
+# "配比后的 400B Token 数据集已发布于 Hugging Face（…）": the paper's own dataset, put on a hub (labellers count it).
+_OWN_DATASET_ON_HUB_RE = re.compile(rf"(?<!第三方)(?<!公开)(?:数据集|dataset)[^。；\n，,]{{0,6}}?已{_ON_A_HUB}", re.I)
 _RELEASED_RE = re.compile(
     rf"{_CODE_WORDS}[^。；\n]{{0,48}}?(?:已|均已|已经|均|全部)\s*(?:在\s*[^。；\n]{{1,20}}?)?(?:开源|公开|发布|开放下载|released)"
     rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|(?:开源|公开|发布)了{_CODE_WORDS}"
     # "模型权重已上传至 Hugging Face", "模型与训练数据发布于 Hugging Face：https://…": put where anyone can fetch them.
-    rf"|{_CODE_WORDS}[^。；\n]{{0,16}}?(?:已)?(?:上传至|上传到|发布于|发布在|托管于|托管在)\s*(?:Hugging\s*Face|GitHub|HF|ModelScope|魔搭)"
+    rf"|{_CODE_WORDS}[^。；\n]{{0,16}}?(?:已)?{_ON_A_HUB}"
     rf"|{_CODE_WORDS} (?:is|are) (?:publicly )?(?:available|released)"
     r"|open-sourced|code is available",
     re.I,
@@ -238,6 +241,8 @@ def _code_status(text: str, code_url: str | None) -> str:
             continue
         if _PROMISED_RE.search(clause):
             promised = True
+        elif _OWN_DATASET_ON_HUB_RE.search(clause):
+            return "released"
         elif not _OWN_ARTIFACT_RE.search(_LABEL_PREFIX_RE.sub("", clause)):
             continue  # "相关数据集（如 Panda）已在 GitHub 开源": someone else's data, not this paper's code
         elif (m := _RELEASED_RE.search(clause)) and not _NEGATED_RE.search(clause[max(0, m.start() - 3):m.end()]):

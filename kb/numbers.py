@@ -82,11 +82,11 @@ _FROM_END_RE = re.compile(r"(?:从|由)\s*$")
 _TO_AFTER_RE = re.compile(r"\s*(?:轮|次|步|分)?\s*(?:提升|提高|增加|增长|上升|降低|下降|减少|降|升|增)(?:至|到)")
 _BEHAVIOUR_COUNT_RE = re.compile(r"平均|轮数|次数|调用")
 _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|增长|上升|降低|下降|减少)(?:至|到)\s*(?:约|近)?\s*$")
-_SCORE_CUE_RE = re.compile(r"(?:为|是|达到?|得分|分数|评分|score[sd]?|[：:]|(?:降|升)(?:至|到)(?:约|近)?)\s*$", re.I)
+_SCORE_CUE_RE = re.compile(r"(?:为|是|达到?|得分|分数|评分|score[sd]?|[：:]|(?:降|升|低|高|少|减)(?:至|到)(?:约|近)?)\s*$", re.I)
 FROM_RE = re.compile(r"(?:从|由|from\s)[^，,；;。]*$", re.I)
 _DIGIT_RE = re.compile(r"\d")
 _UPPER_RE = re.compile(r"\d+(?:\.\d+)?")
-_NAME_AFTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]|-[A-Za-z]|°|:\d")
+_NAME_AFTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]|-[A-Za-z]|°|:\d|\s+Gen\b")  # 骁龙 8 Gen 3
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9+\-_.]*)[ ]$")
 _SCORE_LIKE_RE = re.compile(r"0\.\d{2,}|\d{2,}\.\d+")
 _SETTING_BEFORE_RE = re.compile(r"[A-Za-z\u0391-\u03c9]\s*[=＝]\s*$|第\s*$")  # N=4, α=0.1, 第 3 名

@@ -244,7 +244,7 @@ def model_clause_system(before: str) -> str | None:
     """The model a clause of its own gives a figure to after this paper's ("…64.0%，GPT-4o 为 56.6%"), if named as a model."""
     from kb.benchmark_names import MODEL_RE  # the model-name families live with the benchmark patterns
     m = _MODEL_CLAUSE_RE.search(before[-40:])
-    return m.group("sys") if m and MODEL_RE.search(m.group("sys")) else None
+    return m.group("sys") if m and (MODEL_RE.search(m.group("sys")) or m.group("sys").startswith("π")) else None
 
 
 _GAP_BEFORE_RE = re.compile(r"(?:相差|差距为?|差异为?|gap of)\s*(?:仅|只有|约|不到|了)?\s*$", re.I)
@@ -332,7 +332,7 @@ def setting_of(text: str) -> str | None:
 _HUMAN_SUBJECT_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
     r"(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|受试者|医生|参赛者|研究生)?"
-    r"|人类研究生|(?:住院|主治|执业|专科)?医师|志愿者"  # 研究 after 人类 is a study, 研究生 a graduate student
+    r"|人类研究生|(?:住院|主治|执业|专科)?医师|志愿者|(?:资深|专业|领域|人类)(?:工程师|专家)"  # 研究 after 人类 is a study, 研究生 a graduate student
     r"|human\b(?!\s+(?:preference|evaluation|study|feedback))(?:\s+(?:experts?|annotators?|raters?|players?|baseline|performance))?)", re.I)
 _BEATS_RE = re.compile(r"超越|超过|优于|胜过|比|高于|低于|接近|逼近|beat|surpass|exceed", re.I)
 

@@ -1300,3 +1300,26 @@ def test_a_leaderboard_of_bare_scores_makes_a_benchmark_paper() -> None:
 def test_weights_put_on_a_hub_are_released(usage: str) -> None:
     assert extract_facts(make_paper(usage=usage), []).code_status == "released"
 
+
+def test_round_sixteen_forms() -> None:
+    paper = make_paper(
+        title="LabBench-X: Benchmarking LLMs on Wet-Lab Protocols",
+        contribution="构建了由 40 位领域专家撰写的实验方案推理基准 LabBench-X，评测 15 个前沿模型。",
+        results="*   **总体排名**：Gemini 3 Pro（51.2%）、GPT-5.2（49.0%）领先，开源模型平均仅 30.5%。\n"
+                "*   **Hard 子集**：最佳模型准确率跌至 20.4%。\n"
+                "*   **人类参考**：资深工程师的参考准确率为 77.0%。\n"
+                "*   **裁判偏差**：GPT-4o 作为裁判的位置偏差率为 11.0%。")
+    rows = [(m.value, m.role, m.compared_to) for m in extract_metrics(paper)]
+    assert rows == [(51.2, "baseline", "Gemini 3 Pro"), (49.0, "baseline", "GPT-5.2"), (30.5, "baseline", "开源模型平均"),
+                    (20.4, "baseline", "最佳模型"), (77.0, "baseline", "资深工程师"), (11.0, "baseline", "GPT-4o")]
+    assert [m.benchmark for m in metrics_of("*   仿真：LIBERO 四个子套件（Spatial / Object）分别为 98.1% 和 97.5%。")] == [
+        "LIBERO (Spatial)", "LIBERO (Object)"]
+    [fvd] = metrics_of("*   将 FVD 从 398 降低至 301。")
+    assert (fvd.value, fvd.baseline) == (301.0, 398.0)
+    assert values("*   延迟：在骁龙 8 Gen 3 手机上首字延迟约 150 ms。") == [150.0]
+
+
+def test_an_own_dataset_put_on_a_hub_is_released() -> None:
+    usage = "*   **开源情况**：配比后的 300B Token 数据集已发布于 Hugging Face（https://huggingface.co/datasets/acme/mix）。"
+    assert extract_facts(make_paper(usage=usage), []).code_status == "released"
+
