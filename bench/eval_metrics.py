@@ -3,6 +3,7 @@
     python bench/eval_metrics.py [-v]                       # in-sample: the seed papers in data/
     python bench/eval_metrics.py --set NAME [-v]            # the gold set in tests/gold/NAME/ (dev, dev2, …)
     python bench/eval_metrics.py --dev [-v]                 # alias of --set dev (and --heldout of --set heldout)
+    python bench/eval_metrics.py --pool heldout4 heldout5 …  # each set, then precision and recall over all their rows
 
 Gold files are JSONL; a first line `{"_header": …}` says how they were labelled (paper ids it names
 are papers labelled with no figures). Rules: tests/gold/LABELLING.md.
@@ -211,12 +212,16 @@ def main(argv: list[str] | None = None) -> int:
     # The old switches stay as aliases of --set, so scripts and notes that use them keep working.
     sets.add_argument("--heldout", action="store_const", const="heldout", dest="gold_set", help="alias of --set heldout")
     sets.add_argument("--dev", action="store_const", const="dev", dest="gold_set", help="alias of --set dev")
+    sets.add_argument("--pool", nargs="+", metavar="NAME",
+                      help="score each named set and pool their figure counts (precision and recall over all rows)")
     ap.add_argument("--data", type=Path, help="report file or folder (default: data/, or the named set's folder)")
     ap.add_argument("--gold", type=Path, help="figures gold file")
     ap.add_argument("--domains", type=Path, help="domain tags gold file")
     ap.add_argument("--code", type=Path, help="code status gold file")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
+    if args.pool:
+        return _pool(args.pool)
     # A named gold set is a folder holding its own report and gold files.
     base = ROOT / "tests" / "gold" / (args.gold_set or "")
     if args.gold_set and not base.is_dir():
@@ -252,6 +257,23 @@ def main(argv: list[str] | None = None) -> int:
         if code.exists():
             for pid, (want, got) in wrong_code.items():
                 print(f"  CODE {pid} gold={want} pred={got}")
+    return 0
+
+
+def _pool(names: list[str]) -> int:
+    """One line per set, then precision and recall over the pooled rows (each set's own report and gold)."""
+    correct = predicted = gold = 0
+    for name in names:
+        base = ROOT / "tests" / "gold" / name
+        if not base.is_dir():
+            print(f"no gold set folder {base}; name folders in tests/gold/", file=sys.stderr)
+            return 2
+        s = evaluate(base, base / "metrics.jsonl")
+        correct, predicted, gold = correct + s.n_correct, predicted + s.n_pred, gold + s.n_gold
+        print(f"{name}: precision={s.precision:.3f} recall={s.recall:.3f} role accuracy={s.role_accuracy:.3f} "
+              f"benchmark accuracy={s.benchmark_accuracy:.3f} ({s.n_correct} of {s.n_pred} predicted, {s.n_gold} gold)")
+    print(f"pooled over {len(names)} sets: precision={correct / predicted:.3f} recall={correct / gold:.3f} "
+          f"({correct} correct, {predicted} predicted, {gold} gold)")
     return 0
 
 

@@ -1324,3 +1324,12 @@ def test_an_own_dataset_put_on_a_hub_is_released() -> None:
     usage = "*   **开源情况**：配比后的 300B Token 数据集已发布于 Hugging Face（https://huggingface.co/datasets/acme/mix）。"
     assert extract_facts(make_paper(usage=usage), []).code_status == "released"
 
+
+def test_pooled_scores_sum_the_sets_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    ev = _load_eval_module()
+    assert ev.main(["--pool", "dev", "dev2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    counts = [ev.evaluate(ROOT / "tests" / "gold" / n, ROOT / "tests" / "gold" / n / "metrics.jsonl") for n in ("dev", "dev2")]
+    correct, predicted = sum(c.n_correct for c in counts), sum(c.n_pred for c in counts)
+    assert lines[-1].startswith("pooled over 2 sets: ") and f"precision={correct / predicted:.3f}" in lines[-1]
+
