@@ -241,7 +241,8 @@ def _is_benchmark_name(name: str) -> bool:
 
 
 _TITLE_BENCHMARK_RE = re.compile(r"\bbenchmark", re.I)
-_EVALUATING_TITLE_RE = re.compile(r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing)\b", re.I)
+_EVALUATING_TITLE_RE = re.compile(
+    r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
 _INTRODUCED_RE = "(?:构建|提出|推出|发布|引入|建立|创建|introduce|present|propose)"
 
 
@@ -252,7 +253,7 @@ def own_benchmark(title: str, contribution: str, own: tuple[str, ...]) -> str | 
         if not _is_benchmark_name(name) and not _BENCHMARK_WORD_RE.search(name):
             continue
         said = (re.search(rf"{_INTRODUCED_RE}[^。；]{{0,20}}?{re.escape(name)}[^。；]{{0,40}}?(?:{_ANCHOR_RE.pattern})", contribution, re.I)
-                or re.search(rf"{_INTRODUCED_RE}[^。；]{{0,50}}?(?:{_ANCHOR_RE.pattern})\s*{re.escape(name)}", contribution, re.I))
+                or re.search(rf"{_INTRODUCED_RE}[^。；]{{0,80}}?(?:{_ANCHOR_RE.pattern})\s*{re.escape(name)}", contribution, re.I))
         # "LongHorizon-Bench: Evaluating LLM Agents …" with "提出 LongHorizon-Bench，包含 160 个…任务": a name that says
         # it is a benchmark, introduced as such, needs no 基准 beside it.
         named = _BENCHMARK_WORD_RE.search(name) and (

@@ -24,7 +24,8 @@ _EVALUATES_RE = re.compile(
 _EVALUATES_TITLE_RE = re.compile(
     r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
 _EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
-_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|分)|(?<=[：:])\s*\d+\.\d+")  # "GPT-5：71.2" in a table of bullets
+# "GPT-5：71.2" in a table of bullets, "平均得分 81.2，GPT-5 为 78.9": decimals given to a model as its score.
+_FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|分)|(?<=[：:为是分])\s*\d+\.\d+")
 _MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
 _MARKUP_RE = re.compile(r"^[\s*\-•]+|\*\*")
 
@@ -56,7 +57,7 @@ def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
 _EVALUATED_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*(?:(?:开源|闭源|商用|最新)的?\s*|[\u4e00-\u9fff]{2,8}模型\s*)?"
     r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:[（(][^（()）\d]{1,20}[）)])?\s*(?:智能体|模型|系统)?\s*(?:作为[^，,；;。\d]{1,6}?)?(?:在[^，,；;。]{0,16}?)?(?:的[^，,；;。]{0,12}?)?"
-    r"(?:(?:准确率|正确率|得分|成功率|完成率|通过率|解决率|分数|胜率|命中率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|从|由)?"
+    r"(?:[\u4e00-\u9fff]{0,4}?(?:准确率|正确率|得分|成功率|完成率|通过率|解决率|分数|胜率|命中率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|从|由)?"
     r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|以|能答对|答对|完成了?|中有)"
     r"|(?<=[A-Za-z0-9)）])\s*[：:])\s*(?:约|仅)?\s*$")  # "Claude Opus 4.5：38.2%", a table written as bullets
 
@@ -124,4 +125,14 @@ def listed_systems(text: str, figure_starts: list[int], own: tuple[str, ...]) ->
         if len(after) == len(names):
             out.update(zip(after, names))
     return out
+
+
+# "开源模型中 Qwen3-235B-A22B 最高，为 65.0": the leader named in the clause before its figure's.
+_LEADER_RE = re.compile(rf"(?P<sys>{_SYSTEM})\s*(?:最高|最低|最好|最佳|居首|领先|排名第一)\s*[，,]\s*(?:为|达到?|是)\s*(?:约|仅)?\s*$")
+
+
+def leader_before(before: str, own: tuple[str, ...]) -> str | None:
+    """The evaluated model a "X 最高，为 N" sentence gives N to; None for this paper's own method."""
+    m = _LEADER_RE.search(before[-60:])
+    return m.group("sys") if m and _is_other_model(m.group("sys"), own) else None
 

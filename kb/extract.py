@@ -85,7 +85,7 @@ _HARDWARE_RES = tuple((re.compile(ascii_bounds(p), re.I), name, words) for p, na
 _MARKUP_RE = re.compile(r"\*\*|`|\$")
 _TOKENS_AFTER_RE = re.compile(r"\s?(?:tokens?|tok|词元|token)", re.I)
 _CLAUSE_SPLIT_RE = re.compile(r"[。；;\n]")
-_RELEASE_WORD_RE = re.compile(r"开源|公开|发布|上传|托管|releas|available|open-source", re.I)
+_RELEASE_WORD_RE = re.compile(r"开源|公开|发布|上传|托管|开放|releas|available|open-source|https?://", re.I)
 _TITLE_SPLIT_RE = re.compile(r"[:：]")
 _OWN_BENCHMARK_RE = re.compile(r"bench|gym|qa|set|eval|data", re.I)
 _CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|仓库|框架|工具包?|资源|实现|脚本|code|weights|models?|scripts?|repo(?:sitory)?)"
@@ -108,7 +108,7 @@ _PROMISED_RE = re.compile(
     r"|will (?:be )?(?:release|open-source|made (?:publicly )?available|available)|to be released|coming soon",
     re.I,
 )
-_ON_A_HUB = r"(?:上传至|上传到|发布于|发布在|托管于|托管在)\s*(?:Hugging\s*Face|GitHub|HF|ModelScope|魔搭)"
+_ON_A_HUB = r"(?:上传至|上传到|发布于|发布在|托管于|托管在|公开于|开源于)\s*(?:Hugging\s*Face|GitHub|HF|ModelScope|魔搭)"
 # "配比后的 400B Token 数据集已发布于 Hugging Face（…）": the paper's own dataset, put on a hub (labellers count it).
 _OWN_DATASET_ON_HUB_RE = re.compile(rf"(?<!第三方)(?<!公开)(?:数据集|dataset)[^。；\n，,]{{0,6}}?已{_ON_A_HUB}", re.I)
 _RELEASED_RE = re.compile(
@@ -116,6 +116,9 @@ _RELEASED_RE = re.compile(
     rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|(?:开源|公开|发布)了{_CODE_WORDS}"
     # "模型权重已上传至 Hugging Face", "模型与训练数据发布于 Hugging Face：https://…": put where anyone can fetch them.
     rf"|{_CODE_WORDS}[^。；\n]{{0,16}}?(?:已)?{_ON_A_HUB}"
+    rf"|{_CODE_WORDS}[^。；\n]{{0,30}}?以[^。；\n]{{0,20}}?(?:协议|许可证?)\s*(?:开源|公开|发布)"  # 以 Apache-2.0 协议公开
+    # "项目主页与代码：https://…": the code's address given under its label.
+    rf"|(?:代码|源码|code)[^：:。；\n]{{0,6}}[：:]\s*https?://"
     rf"|{_CODE_WORDS} (?:is|are) (?:publicly )?(?:available|released)"
     r"|open-sourced|code is available",
     re.I,

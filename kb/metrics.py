@@ -131,6 +131,13 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
         nxt = figures[i + 1]
         gap = text[fig.end:nxt.start] if nxt.start - fig.end <= WINDOW else ""
         before = before_of(text, fig.start)
+        if i + 3 < len(figures) and FROM_RE.search(before) and _AND_GAP_RE.match(gap) \
+                and _TO_GAP_RE.match(text[nxt.end:figures[i + 2].start]) \
+                and _AND_GAP_RE.match(text[figures[i + 2].end:figures[i + 3].start]):
+            # "分别从 58.7% 和 42.0% 提升至 66.3% 和 50.5%": two from-to pairs, in order.
+            pairs[i + 2], pairs[i + 3] = (i, None), (i + 1, None)
+            used |= {i, i + 1, i + 2, i + 3}
+            continue
         if _TO_GAP_RE.match(gap) and (FROM_RE.search(before) or _ARROW_GAP_RE.match(gap)):  # 0.61→0.73 needs no 从
             if evaluation and evaluated.evaluated_system(_FROM_SPLIT_RE.split(CLAUSE_START_RE.split(before)[-1])[0], own_methods):
                 used.add(i + 1)  # "Qwen2.5-VL-72B 的准确率从 58.4% 降至 39.0%": two levels of an evaluated system
@@ -268,6 +275,8 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             elif (other := roles.human_reference(clause) or (
                     (evaluated.evaluated_system(clause, own) or evaluated.evaluated_in_parentheses(before, own)) if evaluation else None)):
                 role, system = "baseline", other  # a human reference line; an evaluated system's score
+            elif evaluation and (leader := evaluated.leader_before(before, own)):
+                role, system = "baseline", leader  # "开源模型中 Qwen3-235B-A22B 最高，为 65.0"
             elif evaluation and last is not None and last[3] and evaluated.continues_system(clause):
                 role, system = "baseline", last[3]  # "Qwen3-Max 在“理科”赛道上为 58.1 分，在“文科”赛道上为 66.7 分"
         last = (i, role, change_direction, system if role == "baseline" and evaluation else None)
@@ -284,7 +293,8 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
                 and not benchmarks.is_known(raw_bench) \
                 and subsets.whole_between(text.rfind(raw_bench, 0, fig.start) + len(raw_bench), fig.start):
             raw_bench = suite.group(1)  # "…和 LIBERO-Long 上分别…，平均成功率为 96.9%": the average is the family's
-        if raw_bench and (subset := _subset(subsets, raw_bench, fig.start, i) or subsets.after_figure(i, fig.end)):
+        subset = _subset(subsets, raw_bench, fig.start, i) or subsets.after_figure(i, fig.end) if raw_bench else None
+        if subset and not any(o.lower() == subset.lower() for o in own):  # "DataSieve 子集" is the paper's own data
             raw_bench = f"{raw_bench} ({subset})"
         rows.append(Metric(
             benchmark=benchmarks.canonical(raw_bench) if raw_bench else None,

@@ -56,6 +56,7 @@ _UNITS = {
 }
 _RANGE_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*(?=\d)")
 # Classifiers that make a bare number a count: 5 个基准, 700 帧, 3-4 轮, 120 万张, 204 对.
+_LENGTH_RANGE_AFTER_RE = re.compile(r"\s*(?:扩展到|扩展至|增至|增加到|到|至|-|–|~)\s*\d+(?:\.\d+)?\s*[KkMm]\b")
 _PICTURE_AFTER_RE = re.compile(r"\s*(?:图像|图片|分辨率|视频|画面|屏)")
 _COUNT_RE = re.compile(
     r"\s*(?:多|余)?\s*(?:万|亿|千|百|个(?!百分点|点)|次|例|帧|轮|种|项|类|篇|条|张|对|名|位|层|步|维|卡|块|台|份|组|款|家"
@@ -233,7 +234,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
     said_changed = _AMOUNT_CHANGE_RE.search(clause) or _AMOUNT_CHANGE_RE.match(text, unit_end, unit_end + 6)
     if unit == "token" and _CONTEXT_WORD_RE.search(clause) and not said_changed:
         return False  # context length: 支持最长 8,192 token
-    if unit == "K" and (not said_changed or _COUNT_RE.match(text, unit_end) or _PICTURE_AFTER_RE.match(text, unit_end)):
+    if unit == "K" and (not said_changed or _COUNT_RE.match(text, unit_end) or _PICTURE_AFTER_RE.match(text, unit_end)
+                        or _LENGTH_RANGE_AFTER_RE.match(text, unit_end)):  # 从 8k 扩展到 1M: a span of lengths
         return False  # 32K 上下文, 4K 分辨率; 从 2K 条增加到 16K 条 and 4K 图像 are counts and sizes even beside a change
     if unit in ("ms", "s", "min", "h") and (_MEDIA_AFTER_RE.match(text, unit_end) or _MOMENT_RANGE_AFTER_RE.match(text, unit_end)):
         return False  # input length: 生成 1 分钟视频, 3 秒参考音频; 从 10 分钟增至 60 分钟时: two moments

@@ -23,7 +23,7 @@ from kb.respective import RESPECTIVELY_RE, STOP_RE
 _NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”|[（(][A-Za-z][A-Za-z0-9 \-]{2,30}[）)])"
 _LIST_SEP = r"\s*(?:、|/|与|和|及|,|，|&|\band\b)\s*"
 _COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?\s*(?:学科|属性绑定|难度)?"
-_KEYWORD = r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|版本上|任务上|split|subset|suite|track)"
+_KEYWORD = r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|领域上|版本上|任务上|split|subset|suite|track)"
 # "在 Vision-Only 子集上", "En.MC 与 Retr.KV 子任务", "Spatial / Object / Goal / Long 四个子集".
 _KEYED_RE = re.compile(rf"(?<![A-Za-z0-9.\-+/_])(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME}){{0,7}})\s*{_COUNT}\s*{_KEYWORD}", re.I)
 _KEYWORD_RE = re.compile(_KEYWORD, re.I)
@@ -123,6 +123,8 @@ class SubsetReader:
                 later = _figures_between(starts, m.end(), end)
                 if RESPECTIVELY_RE.search(text, m.end(), end) and len(later) >= len(names):
                     out.update({i: n for i, n in zip(later, names)})
+                    if len(later) == 2 * len(names) and "从" in text[m.end():starts[later[0]]]:
+                        out.update({i: n for i, n in zip(later[len(names):], names)})  # 分别从 a 和 b 提升至 c 和 d
                 continue
             # A name reaches the figures up to 平均 / 整体 (the whole benchmark again), a clause opening with a new
             # name, or the next subset mention, whichever comes first.

@@ -1333,3 +1333,29 @@ def test_pooled_scores_sum_the_sets_rows(capsys: pytest.CaptureFixture[str]) -> 
     correct, predicted = sum(c.n_correct for c in counts), sum(c.n_pred for c in counts)
     assert lines[-1].startswith("pooled over 2 sets: ") and f"precision={correct / predicted:.3f}" in lines[-1]
 
+
+def test_round_seventeen_forms() -> None:
+    paper = make_paper(
+        title="ScanQA-Bench: How Far Are Multimodal LLMs from Radiology Questions?",
+        contribution="构建了覆盖 X 光、CT、MRI、病理切片等 6 种影像模态、共 3,900 道由医生审核题目的临床影像问答基准 ScanQA-Bench，并对 16 个模型进行了系统评测。",
+        results="*   **整体**：最强的 GPT-5 (high) 任务准确率仅为 40.2%。\n"
+                "*   **开源**：开源模型中 Qwen3-235B-A22B 最高，为 35.5%。\n"
+                "*   **医生**：三位住院医师的平均准确率为 80.1%。\n"
+                "*   **标注**：两名放射科医师标注的一致性 Cohen's κ 为 0.81。")
+    rows = [(m.value, m.role, m.compared_to, m.benchmark) for m in extract_metrics(paper)]
+    assert rows == [(40.2, "baseline", "GPT-5", "ScanQA-Bench"), (35.5, "baseline", "Qwen3-235B-A22B", "ScanQA-Bench"),
+                    (80.1, "baseline", "住院医师", "ScanQA-Bench"), (0.81, "result", None, "ScanQA-Bench")]
+    pairs = metrics_of("*   τ-bench：在 Retail 与 Airline 两个领域上的 pass^1 分别从 55.1% 和 40.3% 提升至 63.0% 和 48.8%。")
+    assert [(m.value, m.baseline, m.benchmark) for m in pairs] == [(63.0, 55.1, "τ-bench (Retail)"), (48.8, 40.3, "τ-bench (Airline)")]
+    assert values("*   从 8k 扩展到 1M 时，所有模型的平均得分下降超过 30 分。") == [30.0]
+
+
+@pytest.mark.parametrize("usage", [
+    "*   **开源情况**：项目主页与代码：https://acme.github.io",
+    "*   **开源情况**：模型权重已在 Hugging Face 上开放下载。",
+    "*   **开源情况**：防御模型的权重与推理代码以 Apache-2.0 协议公开。",
+    "*   **开源情况**：分析代码公开于 GitHub。",
+])
+def test_more_ways_of_saying_released(usage: str) -> None:
+    assert extract_facts(make_paper(usage=usage), []).code_status == "released"
+
