@@ -469,11 +469,11 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # under the measured figures, so a regression fails.
 # dev2's benchmark floor is below its 0.975 of round 4: it names subsets by family alone (AMOS for
 # "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
-DEV_FLOORS = [("dev", 0.95, 0.93, 0.97, 0.95, 0.87, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.86, 0.95),
+DEV_FLOORS = [("dev", 0.95, 0.94, 0.98, 0.95, 0.87, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.86, 0.95),
               ("dev3", 0.88, 0.87, 0.95, 0.89, 0.82, 0.95), ("dev4", 0.89, 0.90, 0.96, 0.89, 0.88, 0.95),
               ("dev5", 0.92, 0.87, 0.97, 0.93, 0.91, 0.95), ("dev6", 0.87, 0.86, 0.97, 0.86, 0.94, 0.95),
               ("dev7", 0.85, 0.84, 0.92, 0.90, 0.89, 0.95), ("dev8", 0.85, 0.86, 0.94, 0.90, 0.88, 0.95),
-              ("dev9", 0.87, 0.85, 0.94, 0.90, 0.85, 0.95)]
+              ("dev9", 0.87, 0.85, 0.94, 0.90, 0.85, 0.95), ("dev10", 0.81, 0.81, 0.93, 0.83, 0.89, 0.95)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
