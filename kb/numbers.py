@@ -129,6 +129,7 @@ _DEGREE_ERROR_RE = re.compile(r"误差|error|偏差|deviation", re.I)
 _SET_TO_BEFORE_RE = re.compile(r"将(?P<what>[^，,；;。\d]{1,20}?)(?:减少|降低|压缩|缩减|增加|提高|设为|设置为|调整|控制)(?:至|到|为)\s*$")
 _EFFECT_AFTER_RE = re.compile(r"\s*(?:的情况下)?\s*[，,]?\s*(?:即可|便可|就能|可以|可|能够|能)?\s*(?:带来|实现|获得|换来|使)")
 _THRESHOLD_AFTER_RE = re.compile(r"\s*(?:meV|eV)\s*/\s*atom\s*(?:以内|以下|之内)")  # an energy MAE in meV/atom is a figure
+_TOP_SHARE_BEFORE_RE = re.compile(r"(?:排名|位列)?前\s*$")
 _TARGET_BEFORE_RE = re.compile(r"目标[\u4e00-\u9fff]{0,6}\s*(?:为|是)?\s*$")
 _THRESHOLD_BEFORE_RE = re.compile(r"(?:E_?hull|阈值|threshold)\s*[<≤＜]\s*$", re.I)
 _GREEK_BEFORE_RE = re.compile(r"[\u0370-\u03ff]$")
@@ -247,6 +248,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # the second side of 1024×1024; bit widths (约 3.2 bit)
     if unit is None and _VERSION_OR_DIM_AFTER_RE.match(text, unit_end):
         return False  # 比 1.5 版本, 通常为 3-5 维
+    if unit == "%" and _TOP_SHARE_BEFORE_RE.search(before[-6:]) and text[unit_end:unit_end + 2].lstrip()[:1] == "的":
+        return False  # 排名前 10% 的人类选手: who is counted, not a figure
     if _TARGET_BEFORE_RE.search(before[-12:]):
         return False  # 在目标带隙 3.0 eV 的条件生成中: the value asked for, not one achieved
     if _THRESHOLD_AFTER_RE.match(text, unit_end) or _THRESHOLD_BEFORE_RE.search(before[-12:]) or _GREEK_BEFORE_RE.search(before[-1:]):

@@ -331,7 +331,7 @@ def setting_of(text: str) -> str | None:
 # "人类专家在相同步数限制下的平均成功率为 87.5%", "而人类专家的完成率为 89.2%": a human reference line.
 _HUMAN_SUBJECT_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
-    r"(?:[一二两三四五六七八九十\d]+\s*(?:位|名))?\s*(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|受试者|医生|参赛者|研究生)?"
+    r"(?:[^，,；;。]{0,12}的)?(?:[一二两三四五六七八九十\d]+\s*(?:位|名))?\s*(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|选手|受试者|医生|参赛者|研究生)?"
     r"|人类研究生|(?:住院|主治|执业|专科)?医师|志愿者|(?:资深|专业|领域|人类)(?:工程师|专家)"  # 研究 after 人类 is a study, 研究生 a graduate student
     r"|human\b(?!\s+(?:preference|evaluation|study|feedback))(?:\s+(?:experts?|annotators?|raters?|players?|baseline|performance))?)", re.I)
 _AGREEMENT_RE = re.compile(r"一致性|一致率|κ|kappa|agreement", re.I)

@@ -1359,3 +1359,15 @@ def test_round_seventeen_forms() -> None:
 def test_more_ways_of_saying_released(usage: str) -> None:
     assert extract_facts(make_paper(usage=usage), []).code_status == "released"
 
+
+def test_round_eighteen_forms() -> None:
+    paper = make_paper(
+        title="RubricMed: Benchmarking LLMs on Rubric-Graded Clinical Answers",
+        contribution="构建了按评分细则打分的临床问答基准 RubricMed，并对 10 个主流模型进行系统评测。",
+        results="*   **整体**：GPT-5 得分最高（60.1），其次为 Gemini 3 Pro（57.3）；医疗专用开源模型 MedGemma-27B 仅得 43.0。\n"
+                "*   **开源**：开源模型中 Qwen3-Next-80B 表现最好，为 52.4。\n"
+                "*   **对照**：排名前 10% 的人类选手得分约为 71%。")
+    rows = [(m.value, m.role, m.compared_to) for m in extract_metrics(paper)]
+    assert rows == [(60.1, "baseline", "GPT-5"), (57.3, "baseline", "Gemini 3 Pro"), (43.0, "baseline", "MedGemma-27B"),
+                    (52.4, "baseline", "Qwen3-Next-80B"), (71.0, "baseline", "人类选手")]
+
