@@ -473,7 +473,8 @@ DEV_FLOORS = [("dev", 0.95, 0.94, 0.98, 0.95, 0.87, 0.95), ("dev2", 0.96, 0.94, 
               ("dev3", 0.88, 0.87, 0.95, 0.89, 0.82, 0.95), ("dev4", 0.89, 0.90, 0.96, 0.89, 0.88, 0.95),
               ("dev5", 0.92, 0.87, 0.97, 0.93, 0.91, 0.95), ("dev6", 0.87, 0.86, 0.97, 0.86, 0.94, 0.95),
               ("dev7", 0.85, 0.84, 0.92, 0.90, 0.89, 0.95), ("dev8", 0.85, 0.86, 0.94, 0.90, 0.88, 0.95),
-              ("dev9", 0.87, 0.85, 0.94, 0.90, 0.85, 0.95), ("dev10", 0.81, 0.81, 0.93, 0.83, 0.89, 0.95)]
+              ("dev9", 0.87, 0.85, 0.94, 0.90, 0.85, 0.95), ("dev10", 0.81, 0.81, 0.93, 0.83, 0.89, 0.95),
+              ("dev11", 0.94, 0.93, 0.95, 0.97, 0.91, 0.95)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -483,7 +484,7 @@ def test_extraction_keeps_its_dev_scores(name: str, precision: float, recall: fl
     ev = _load_eval_module()
     [report] = sorted(folder.glob("*.md"))
     score = ev.evaluate(report, folder / "metrics.jsonl")
-    assert score.n_gold >= 120  # every dev set has 20 papers or more and 140 figures or more
+    assert score.n_gold >= 100  # every dev set has 20 papers and 100 figures or more
     assert score.precision >= precision, score.false_positives
     assert score.recall >= recall, score.misses
     assert score.role_accuracy >= role, score.wrong
