@@ -48,7 +48,8 @@ def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
     for clause in _EVALUATED_CLAUSE_SPLIT_RE.split(results.text):
         clause = _MARKUP_RE.sub("", clause)  # "    *   **GPT-5**：71.2": a bullet of a table
         for m in _FIGURE_AT_RE.finditer(clause):
-            if (system := evaluated_system(clause[:m.start()], own)) and _MODEL_NAME_RE.search(system):
+            system = evaluated_system(clause[:m.start()], own) or evaluated_in_parentheses(clause[:m.start()], own)
+            if system and _MODEL_NAME_RE.search(system):
                 named.add(system)
     return len(named) >= 2
 
@@ -130,7 +131,7 @@ def listed_systems(text: str, figure_starts: list[int], own: tuple[str, ...]) ->
 
 
 # "开源模型中 Qwen3-235B-A22B 最高，为 65.0": the leader named in the clause before its figure's.
-_LEADER_RE = re.compile(rf"(?P<sys>{_SYSTEM})\s*(?:表现|得分|成绩)?(?:最高|最低|最好|最佳|居首|领先|排名第一)\s*[，,]\s*(?:为|达到?|是)\s*(?:约|仅)?\s*$")
+_LEADER_RE = re.compile(rf"(?P<sys>{_SYSTEM})\s*(?:表现|得分|成绩|[\u4e00-\u9fff]{{1,4}}率)?(?:最高|最低|最好|最佳|居首|领先|排名第一)\s*[，,]\s*(?:为|达到?|是)\s*(?:约|仅)?\s*$")
 
 
 def leader_before(before: str, own: tuple[str, ...]) -> str | None:

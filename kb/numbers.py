@@ -261,8 +261,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # the level the method is set to, not what it achieved
     if _is_condition(before, text[unit_end:unit_end + 20]) or _is_share_of_data(before, text[unit_end:unit_end + 20], unit):
         return False
-    if _SCALE_AFTER_RE.match(after):
-        return False  # 5 分制: the scale, not a score
+    if _SCALE_AFTER_RE.match(after) or before.endswith("满分") or before.rstrip().endswith("满分"):
+        return False  # 5 分制, 满分 5 分: the scale, not a score
     if unit in (None, "s", "min", "h") and (_HORIZON_BEFORE_RE.search(before) or _MODIFIER_AFTER_RE.match(text, unit_end)) \
             and not FROM_RE.search(clause):
         return False  # 未来 3 秒的轨迹, 72 小时台风路径误差为 142 km

@@ -1372,3 +1372,14 @@ def test_round_eighteen_forms() -> None:
     assert rows == [(60.1, "baseline", "GPT-5"), (57.3, "baseline", "Gemini 3 Pro"), (43.0, "baseline", "MedGemma-27B"),
                     (52.4, "baseline", "Qwen3-Next-80B"), (71.0, "baseline", "人类选手")]
 
+
+def test_round_nineteen_forms() -> None:
+    paper = make_paper(
+        title="ToolGym: Stress-Testing LLM Agents on Multi-Turn Tool Use",
+        contribution="提出包含 500 个真实 API 的工具使用基准 ToolGym，并设计了自动评分指标。",
+        results="*   **整体通过率**：o3 以 43.1% 居首，开源模型中 DeepSeek-V3.2 最佳（35.2%）。\n"
+                "*   **修复**：Claude Opus 4.5 解决率最高，为 40.0%。")
+    rows = [(m.value, m.role, m.compared_to) for m in extract_metrics(paper)]
+    assert rows == [(43.1, "baseline", "o3"), (35.2, "baseline", "DeepSeek-V3.2"), (40.0, "baseline", "Claude Opus 4.5")]
+    assert values("*   ImgEdit：整体评分达到 4.21（满分 5 分）。") == [4.21]
+
