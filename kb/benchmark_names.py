@@ -241,7 +241,8 @@ def _is_benchmark_name(name: str) -> bool:
 
 
 _TITLE_BENCHMARK_RE = re.compile(r"\bbenchmark", re.I)
-_EVALUATING_TITLE_RE = re.compile(
+# "OfficeArena: Benchmarking LLM Agents …", "LongVid-Eval: Do Video LLMs Really Watch …": a title saying it tests models.
+EVALUATING_TITLE_RE = re.compile(
     r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
 _INTRODUCED_RE = "(?:构建|提出|推出|发布|引入|建立|创建|introduce|present|propose)"
 
@@ -257,7 +258,7 @@ def own_benchmark(title: str, contribution: str, own: tuple[str, ...]) -> str | 
         # "LongHorizon-Bench: Evaluating LLM Agents …" with "提出 LongHorizon-Bench，包含 160 个…任务": a name that says
         # it is a benchmark, introduced as such, needs no 基准 beside it.
         named = _BENCHMARK_WORD_RE.search(name) and (
-            _EVALUATING_TITLE_RE.search(title) or re.search(rf"{_INTRODUCED_RE}了?\s*{re.escape(name)}", contribution, re.I))
+            EVALUATING_TITLE_RE.search(title) or re.search(rf"{_INTRODUCED_RE}了?\s*{re.escape(name)}", contribution, re.I))
         if said or named or _TITLE_BENCHMARK_RE.search(title):
             return name
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kb import roles
-from kb.benchmark_names import MODEL_RE
+from kb.benchmark_names import EVALUATING_TITLE_RE, MODEL_RE
 from kb.parse import Paper
 
 # "并对 14 个前沿模型进行系统评测", "系统评测了 GPT、Claude … 等闭源与开源模型", "评测发现…".
@@ -20,12 +20,11 @@ _EVALUATES_RE = re.compile(
     r"|对\s*\d+\s*[个款种][^。；]{0,20}?(?:模型|系统|方法|智能体)[^。；]{0,8}?(?:进行|开展)?[^。；]{0,4}?(?:评测|评估|测评|测试)"
     r"|(?:\d+\s*[个款种]|多个|多款|主流|前沿|现有|代表性)[^。；]{0,12}?(?:模型|系统|方法|智能体|agents?|models?)[^。；]{0,4}?(?:的)?(?:系统|全面)?(?:评测|评估|测评)"
     r"|(?:评测|评估|测评)(?:结果)?(?:发现|显示|表明)", re.I)
-# "OfficeArena: Benchmarking LLM Agents …", "LongVid-Eval: Do Video LLMs Really Watch …": a title saying it tests models.
-_EVALUATES_TITLE_RE = re.compile(
-    r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
 _EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
 # "GPT-5：71.2" in a table of bullets, "平均得分 81.2，GPT-5 为 78.9": decimals given to a model as its score.
 _FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|分)|(?<=[：:为是分])\s*\d+\.\d+")
+# A model as written: "GPT-5", "Claude Opus 4.5", "Qwen3-235B-A22B".
+_SYSTEM = r"[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3}"
 _MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
 _MARKUP_RE = re.compile(r"^[\s*\-•]+|\*\*")
 
@@ -35,7 +34,7 @@ def evaluates_systems(paper: Paper, own: tuple[str, ...]) -> bool:
     title says so, or its results give two or more named models their figures."""
     contribution = paper.section("contribution")
     said = bool(_EVALUATES_RE.search(contribution.text if contribution else ""))
-    return said or bool(_EVALUATES_TITLE_RE.search(paper.title)) or names_evaluated_systems(paper, own)
+    return said or bool(EVALUATING_TITLE_RE.search(paper.title)) or names_evaluated_systems(paper, own)
 
 
 def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
@@ -57,7 +56,7 @@ def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
 # "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
 _EVALUATED_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*(?:(?:开源|闭源|商用|最新)的?\s*|[\u4e00-\u9fff]{2,8}模型\s*)?"
-    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})\s*(?:[（(][^（()）\d]{1,20}[）)])?\s*(?:智能体|模型|系统)?\s*(?:作为[^，,；;。\d]{1,6}?)?(?:在[^，,；;。]{0,16}?)?(?:对应)?(?:的[^，,；;。]{0,12}?)?"
+    rf"(?P<sys>{_SYSTEM})\s*(?:[（(][^（()）\d]{{1,20}}[）)])?\s*(?:智能体|模型|系统)?\s*(?:作为[^，,；;。\d]{{1,6}}?)?(?:在[^，,；;。]{{0,16}}?)?(?:对应)?(?:的[^，,；;。]{{0,12}}?)?"
     r"(?:[\u4e00-\u9fff]{0,4}?(?:准确率|正确率|得分|成功率|完成率|通过率|解决率|分数|胜率|命中率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|从|由)?"
     r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|仅得|达到?|取得|约为|提升至|降至|以|能答对|答对|完成了?|中有)"
     r"|(?<=[A-Za-z0-9)）])\s*[：:])\s*(?:约|仅)?\s*$")  # "Claude Opus 4.5：38.2%", a table written as bullets
@@ -69,7 +68,7 @@ _GENERIC_EVALUATED_RE = re.compile(
 
 
 _EVALUATED_PAREN_RE = re.compile(
-    r"(?:^|[，,、和与及：:]|以及|模型中|系统中|其次(?:为|是))\s*(?P<sys>[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3})"
+    rf"(?:^|[，,、和与及：:]|以及|模型中|系统中|其次(?:为|是))\s*(?P<sys>{_SYSTEM})"
     r"\s*(?:(?:得分|成绩|表现)?(?:最高|最好|最佳|领先|居首))?\s*[（(]\s*$")  # "GPT-5 得分最高（61.3），其次为 Gemini 3 Pro（58.9）"
 
 
@@ -110,7 +109,6 @@ def continues_system(clause: str) -> bool:
     return bool(_CONTINUES_RE.match(clause))
 
 
-_SYSTEM = r"[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3}"
 # "DeepSeek-R1 与 Qwen3-235B-A22B 分别为 66.8% 和 64.2%": two evaluated systems given their figures in order.
 _LISTED_RE = re.compile(rf"(?:^|[，,；;：:]|而|其中)\s*(?P<names>{_SYSTEM}(?:\s*(?:与|和|、|及|以及)\s*{_SYSTEM})+)\s*(?:的[^，,；;。\d]{{0,8}}?)?"
                         r"\s*分别(?:为|是|达到?|取得|以|仅为)?")

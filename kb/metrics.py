@@ -287,7 +287,8 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         # A benchmark paper's figures are on its own benchmark unless the sentence names another, its costs too
         # (a speculative-decoding benchmark's speedups); its subsets are read on it (在“理科”赛道上).
         raw_bench = respective.get(i) or benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted) or default
-        if raw_bench and default and raw_bench != default and re.search(_CORRELATED_WITH_RE.format(name=re.escape(raw_bench)), text):
+        if raw_bench and default and raw_bench != default and "相关" in text \
+                and re.search(_CORRELATED_WITH_RE.format(name=re.escape(raw_bench)), text):
             raw_bench = default  # "与 Chatbot Arena 排名的相关系数": the ranking compared with, not the one measured
         if raw_bench and i not in respective and (suite := benchmarks.HYPHEN_SUBSET_RE.fullmatch(raw_bench)) \
                 and not benchmarks.is_known(raw_bench) \

@@ -138,12 +138,12 @@ _VERSION_OR_DIM_AFTER_RE = re.compile(r"(?:\s*[-–~至到]\s*\d+(?:\.\d+)?)?\s*
 _BITS_AFTER_RE = re.compile(r"\s*(?:bits?|比特|bpw)(?![A-Za-z])", re.I)  # bit widths are settings: 约 3.2 bit
 # A figure that names the condition another is measured under: "在 Token 保留率为 25% 时",
 # "在参数量减少 2-3 倍的情况下". Keeping performance at a level (在保持 99% 精度的情况下) is a result.
+# "当 GPU 计算利用率超过 70% 时应关闭", "仅保留 10% 的 KV 缓存时，": the condition, with a longer tail.
+_WHEN = r"[^，,；;。\d]{0,10}?(?<![小同])时(?![间长延刻代序空])"
 _CONDITION_AFTER_RE = re.compile(
     r"^[^，,；;。\d]{0,10}?(?:(?:情况|条件|设置|设定|前提|预算|约束|配置|场景|比例|稀疏度|压缩率|保留率)下(?!降|滑|跌)"
-    r"|[^，,；;。\d]{0,4}?(?<![小同])时(?=\s*[，,])"
-    # "当 GPU 计算利用率超过 70% 时应关闭", "仅保留 10% 的 KV 缓存时，": the condition, with a longer tail.
-    r"|[^，,；;。\d]{0,10}?(?<![小同])时(?![间长延刻代序空])(?=\s*(?:[，,]|应|需|会|可|则|即)))")
-_WHEN_AFTER_RE = re.compile(r"^[^，,；;。\d]{0,10}?(?<![小同])时(?![间长延刻代序空])(?=\s*[，,])")
+    rf"|[^，,；;。\d]{{0,4}}?(?<![小同])时(?=\s*[，,])|{_WHEN}(?=\s*(?:[，,]|应|需|会|可|则|即)))")
+_WHEN_AFTER_RE = re.compile(rf"^{_WHEN}(?=\s*[，,])")
 _CONDITION_BEFORE_RE = re.compile(r"在|当|若|如果|假设|仅保留|保留|under|when|at", re.I)
 _MAINTAIN_RE = re.compile(r"保持|维持|保证|保有|不损失|不牺牲|maintain|preserv|retain", re.I)
 # A share of the data, not a performance: "屏蔽 0.01% 的 token", "极少量（约0.01%）", "占 30%".
@@ -261,7 +261,7 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # the level the method is set to, not what it achieved
     if _is_condition(before, text[unit_end:unit_end + 20]) or _is_share_of_data(before, text[unit_end:unit_end + 20], unit):
         return False
-    if _SCALE_AFTER_RE.match(after) or before.endswith("满分") or before.rstrip().endswith("满分"):
+    if _SCALE_AFTER_RE.match(after) or before.rstrip().endswith("满分"):
         return False  # 5 分制, 满分 5 分: the scale, not a score
     if unit in (None, "s", "min", "h") and (_HORIZON_BEFORE_RE.search(before) or _MODIFIER_AFTER_RE.match(text, unit_end)) \
             and not FROM_RE.search(clause):

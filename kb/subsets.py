@@ -92,11 +92,11 @@ class SubsetReader:
         if self._listed < 2:
             return None
         m = _PAREN_RE.match(self.text, figure_end)
-        return m.group(1) if m and _is_subset(m.group(1), strict=True) and not MODEL_RE.search(m.group(1)) else None
+        return m.group(1) if m and _is_paren_subset(m.group(1)) else None
 
     def _listed_paren(self, i: int) -> bool:
         m = _FIGURE_THEN_PAREN_RE.match(self.text, self.figure_starts[i])
-        return bool(m) and _is_subset(m.group(1), strict=True) and not MODEL_RE.search(m.group(1))
+        return bool(m) and _is_paren_subset(m.group(1))
 
     def whole_between(self, begin: int, end: int) -> bool:
         """Whether 平均 / 整体 (the whole benchmark again) is written between `begin` and `end`."""
@@ -142,6 +142,11 @@ def _next(positions: list[int], pos: int) -> int:
 
 def _figures_between(starts: list[int], begin: int, end: int) -> list[int]:
     return list(range(bisect.bisect_left(starts, begin), bisect.bisect_left(starts, end)))
+
+
+def _is_paren_subset(name: str) -> bool:
+    """A parenthesis after a figure names a subset, not a compared model: 98.8%（Spatial）, not 70.2%（GPT-4o）."""
+    return _is_subset(name, strict=True) and not MODEL_RE.search(name)
 
 
 def _is_subset(name: str, strict: bool = False) -> bool:
