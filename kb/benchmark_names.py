@@ -21,11 +21,14 @@ MODEL_RE = re.compile(
     re.I,
 )
 # Metric names and generic terms that the benchmark patterns would otherwise pick up ("在 AUV 指标上").
+# A split of a benchmark, never a benchmark of its own ("在 test-other 上", "在 testmini 上"): kb.subsets reads it.
+SPLIT_WORD = r"(?:test|dev|val)[-_](?:clean|other|hard|zh|en|seen|unseen|meeting|net)|testmini|validation|val|dev|test"
 _NOT_BENCHMARK_RE = re.compile(
     r"(?:PSNR|SSIM|LPIPS|FVD|FID|FPSD|mIoU|IoU|Dice|F1|AUC|AUROC|AUV|LCE|BLEU|ROUGE(?:-\w+)?|METEOR|mAP|WER|CER|CKA|CDM|TEDS|SPL"
     r"|PPL|SR|LR|Spearman|Pearson|Top-?\d+|Pass@\d+|N-acc|Acc|SOTA|Token|KV[- ]?Cache|GPU|CPU|LLMs?|RL|SFT|MoE"
     r"|NLU|NLP|QA|VQA|GUI|API|AI|OOD|Transformers?|Dense"
-    r"|vLLM|SGLang|TensorRT(?:-LLM)?|PyTorch|Megatron(?:-LM)?|DeepSpeed|verl|llama\.cpp|vLLM/SGLang)",
+    r"|vLLM|SGLang|TensorRT(?:-LLM)?|PyTorch|Megatron(?:-LM)?|DeepSpeed|verl|llama\.cpp|vLLM/SGLang"
+    rf"|{SPLIT_WORD})",
     re.I,
 )
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from kb import roles
+from kb import benchmarks, roles
+from kb.metric_names import metric_mentions
 from kb.benchmark_names import EVALUATING_TITLE_RE, MODEL_RE
 from kb.parse import Paper
 
@@ -24,7 +25,7 @@ _EVALUATED_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。\n]")
 # "GPT-5：71.2" in a table of bullets, "平均得分 81.2，GPT-5 为 78.9": decimals given to a model as its score.
 _FIGURE_AT_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|分)|(?<=[：:为是分])\s*\d+\.\d+")
 # A model as written: "GPT-5", "Claude Opus 4.5", "Qwen3-235B-A22B".
-_SYSTEM = r"[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Za-z0-9.\-]+){0,3}"
+_SYSTEM = r"[A-Za-z][A-Za-z0-9.\-#+]*(?:[ ][A-Za-z0-9.\-#+\[\]]+){0,3}"
 _MODEL_NAME_RE = re.compile(r"[A-Za-z]")  # a named model, not a generic 最佳模型
 _MARKUP_RE = re.compile(r"^[\s*\-•]+|\*\*")
 
@@ -35,6 +36,16 @@ def evaluates_systems(paper: Paper, own: tuple[str, ...]) -> bool:
     contribution = paper.section("contribution")
     said = bool(_EVALUATES_RE.search(contribution.text if contribution else ""))
     return said or bool(EVALUATING_TITLE_RE.search(paper.title)) or names_evaluated_systems(paper, own)
+
+
+# "通过对 18 个 LLM 裁判在 52,000 条人工标注比较上的系统研究": a study of existing systems, counted.
+_STUDIES_RE = re.compile(r"对\s*\d+\s*(?:个|种|款)[^，,；;。]{0,12}?(?:模型|裁判|智能体|LLM|系统|评估器|evaluators?|models?)", re.I)
+
+
+def studies_systems(paper: Paper) -> bool:
+    """Whether a paper with no method of its own studies a number of existing systems (its scores are theirs)."""
+    contribution = paper.section("contribution")
+    return bool(_STUDIES_RE.search(contribution.text if contribution else ""))
 
 
 def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
@@ -55,15 +66,15 @@ def names_evaluated_systems(paper: Paper, own: tuple[str, ...]) -> bool:
 
 # "GPT-5 为 38.6%", "开源模型中表现最好的 Qwen3-235B-A22B 仅为 21.4%": a clause giving a named model its figure.
 _EVALUATED_RE = re.compile(
-    r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*(?:(?:开源|闭源|商用|最新)的?\s*|[\u4e00-\u9fff]{2,8}模型\s*)?"
-    rf"(?P<sys>{_SYSTEM})\s*(?:[（(][^（()）\d]{{1,20}}[）)])?\s*(?:智能体|模型|系统)?\s*(?:作为[^，,；;。\d]{{1,6}}?)?(?:在[^，,；;。]{{0,16}}?)?(?:对应)?(?:的[^，,；;。]{{0,12}}?)?"
-    r"(?:[\u4e00-\u9fff]{0,4}?(?:准确率|正确率|得分|成功率|完成率|通过率|解决率|分数|胜率|命中率|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|从|由)?"
+    r"^(?:[^，,；;。]*[：:])?\s*(?:而|其中|此外)?\s*(?:[^，,；;。]{0,16}?(?:最好|最强|最佳|领先|最高|最低)的(?:开源|闭源)?(?:模型|系统|智能体)?|[^，,；;。]{0,12}?后)?\s*(?:(?:开源|闭源|商用|最新)的?\s*|[\u4e00-\u9fff]{2,8}模型\s*|同(?:尺寸|规模|参数量)的\s*)?"
+    rf"(?P<sys>{_SYSTEM})\s*(?:[（(][^（()）\d]{{1,20}}[）)])?\s*(?:智能体|模型|系统)?\s*(?:作为[^，,；;。\d]{{1,6}}?)?(?:与[^，,；;。\d]{{1,12}}?(?=的))?(?:在[^，,；;。]{{0,16}}?)?(?:对应)?(?:的[^，,；;。]{{0,12}}?)?"
+    r"(?:[\u4e00-\u9fff]{0,4}?(?:准确率|正确率|得分|成功率|完成率|通过率|解决率|分数|胜率|命中率|一致率|一致性|mIoU|F1|accuracy|score)\s*(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|达到?|取得|约为|提升至|降至|从|由)?"
     r"|(?:也|仍)?\s*(?:仅能完成|仅能|只能完成|为|是|仅为|得分为?|仅得|达到?|取得|约为|提升至|降至|以|能答对|答对|完成了?|中有)"
     r"|(?<=[A-Za-z0-9)）])\s*[：:])\s*(?:约|仅)?\s*$")  # "Claude Opus 4.5：38.2%", a table written as bullets
 
 
 _GENERIC_EVALUATED_RE = re.compile(
-    r"^(?:[^，,；;。]*[：:])?[^，,；;。]{0,20}?(?P<who>(?:最佳|最强|最好|所有|全部|各|开源最佳|闭源最佳)(?:被测|参评)?(?:模型|系统|智能体)|(?:开源|闭源)模型(?:平均)?|最好成绩|最佳成绩|最高成绩|最高分)"
+    r"^(?:[^，,；;。]*[：:])?[^，,；;。]{0,20}?(?P<who>(?:最佳|最强|最好|所有|全部|各|开源最佳|闭源最佳)(?:被测|参评)?(?:模型|系统|智能体|裁判|评估器)|(?:开源|闭源)模型(?:平均)?|最好成绩|最佳成绩|最高成绩|最高分)"
     r"[^，,；;。\d]{0,12}?(?:为|是|仅为|均为|均低于|低于|不足|均不到|不到|不超过|仅|达到?|介于|跌至|降至)\s*(?:约|仅)?\s*$")
 
 
@@ -110,7 +121,7 @@ def continues_system(clause: str) -> bool:
 
 
 # "DeepSeek-R1 与 Qwen3-235B-A22B 分别为 66.8% 和 64.2%": two evaluated systems given their figures in order.
-_LISTED_RE = re.compile(rf"(?:^|[，,；;：:]|而|其中)\s*(?P<names>{_SYSTEM}(?:\s*(?:与|和|、|及|以及)\s*{_SYSTEM})+)\s*(?:的[^，,；;。\d]{{0,8}}?)?"
+_LISTED_RE = re.compile(rf"(?:^|[，,；;：:]|而|其中)\s*(?P<names>{_SYSTEM}(?:\s*(?:与|和|、|及|以及)\s*{_SYSTEM})+)\s*(?:作为[^，,；;。\d]{{1,8}}?)?(?:与[^，,；;。\d]{{1,12}}?(?=的))?(?:的[^，,；;。\d]{{0,8}}?)?"
                         r"\s*分别(?:为|是|达到?|取得|以|仅为)?")
 _LIST_SPLIT_RE = re.compile(r"\s*(?:与|和|、|及|以及)\s*")
 
@@ -136,4 +147,32 @@ def leader_before(before: str, own: tuple[str, ...]) -> str | None:
     """The evaluated model a "X 最高，为 N" sentence gives N to; None for this paper's own method."""
     m = _LEADER_RE.search(before[-60:])
     return m.group("sys") if m and _is_other_model(m.group("sys"), own) else None
+
+
+# "优于 QuIP#", "相比 DoReMi", "超越 FLUX.1 Kontext [pro]": a system the paper compares itself with somewhere.
+_COMPARED_NAME_RE = re.compile(
+    r"(?:优于|超越|超过|击败|胜过|相比于?|相较于?|对比|高于|低于|领先于?|比|than|over|vs\.?)\s*(?:了\s*)?(?:此前最佳的|最强基线|基线|同尺寸的|同规模的)?\s*"
+    r"(?P<sys>[A-Za-z][A-Za-z0-9.\-_#+]*(?:[ ][A-Za-z0-9.\-_#+\[\]]+){0,3})")
+
+
+def compared_systems(paper: Paper) -> frozenset[str]:
+    """The systems a method paper compares itself with by name, anywhere in its text."""
+    return frozenset(m.group("sys").strip() for section in paper.sections for m in _COMPARED_NAME_RE.finditer(section.text))
+
+
+def compared_subject(clause: str, own: tuple[str, ...], compared: frozenset[str]) -> str | None:
+    """In a method paper, the compared system a clause gives its figure to on its own ("QuIP# 在同设置下为
+    6.48", "同尺寸的 SWE-agent-LM-32B 仅为 40.2%"): a name the paper compares itself with elsewhere. A known model
+    is not enough: "Qwen3-8B 为 74.6%" is often the model this paper's method runs on."""
+    m = _EVALUATED_RE.match(clause)
+    if m is None or roles.CHANGE_WORD_RE.search(clause[m.end("sys"):]):
+        return None
+    name = m.group("sys").strip()
+    if any(o and o.lower() in name.lower() for o in own):
+        return None
+    if metric_mentions(name) or benchmarks.is_known(name):
+        return None  # "MOS 为 4.12", "WikiText-2 上为 5.8"
+    known = any(c == name or c.startswith(name + " ") or (name.startswith(c) and len(c) >= 3)
+                                         for c in compared)
+    return name if known else None
 

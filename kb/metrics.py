@@ -25,6 +25,10 @@ from kb.sentences import Sentence, bullet_sentences
 METRIC_SECTIONS: tuple[str, ...] = ("results", "contribution", "innovations", "usage")
 _DIRECTIONS = {"improve": "increase", "reduce": "decrease"}
 _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
+_RUN_COST_RE = re.compile(r"约需|需要?约|耗时|用时|需[^，,；;。]{0,16}?约|频率达到?")
+# A method the contribution proposes by name; a benchmark it builds is not one (its own benchmark is read apart).
+_PROPOSED_METHOD_RE = re.compile(
+    r"提出了?[^，,；;。]{0,24}?(?:方法|框架|算法|策略|模块|机制|技术|范式)\s*[“\"]?([A-Z][A-Za-z0-9\-+.]{1,30})(?![A-Za-z0-9\-+.])")
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
 _ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
 _BENCHMARK_SIZE_RE = re.compile(r"题量|题目数|问题数|样本量|测试集规模")  # its size; a cost saving stays a change
@@ -91,14 +95,18 @@ _CLAUSE_END_RE = re.compile(r"[，,；;。]")  # the end of the clause after a f
 _PHRASE_END_RE = re.compile(r"[，,；;。（(]")  # the end of the phrase after a figure
 
 
+_OWN_MEASURE_RE = re.compile(r'一致|相关|Spearman|Kendall|Pearson|κ|kappa|agreement|correlat|题量|本文|我们|失败分析|错误分析|误判|人工复核|占', re.I)
+
+
 def extract_metrics(paper: Paper) -> list[Metric]:
     """Every figure reported in the results, contribution and innovations sections, each occurrence once."""
     rows: list[Metric] = []
-    own = own_names(paper.title)
     contribution = paper.section("contribution")
+    own = own_names(paper.title, contribution.text if contribution else "")
     default = own_benchmark(paper.title, contribution.text if contribution else "", own)
     # A paper that builds a benchmark and runs existing systems on it reports their scores as baselines.
-    evaluation = default is not None and evaluated.evaluates_systems(paper, own)
+    evaluation = (default is not None and evaluated.evaluates_systems(paper, own)) or (not own and evaluated.studies_systems(paper))
+    others = frozenset() if evaluation else evaluated.compared_systems(paper)
     for key in METRIC_SECTIONS:
         section = paper.section(key)
         if section is None:
@@ -109,18 +117,18 @@ def extract_metrics(paper: Paper) -> list[Metric]:
             # Only a sentence that gives an example of the one before (例如…) inherits its metric.
             example = _EXAMPLE_RE.match(sentence.text)
             previous = carried[1] if carried[0] == sentence.bullet and example else None
-            for metric in _metrics_in(sentence, key, previous, spotted, own, evaluation, default):
+            for metric in _metrics_in(sentence, key, previous, spotted, own, evaluation, default, others):
                 carried = (sentence.bullet, metric.metric)
                 # 主要创新点 describe the method: its levels are settings (约25%的注意力头), its relative claims
                 # results; 使用指南 describes running it: besides relative claims, only its inference speed counts.
                 if (key not in ("innovations", "usage") or metric.role == "change" or (key == "usage" and _is_speed(metric))
-                        or (key == "innovations" and _is_achieved(metric))):
+                        or (key == "innovations" and (_is_achieved(metric) or (_is_speed(metric) and metric.role != "baseline")))):
                     rows.append(metric)
     return rows
 
 
 def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), evaluation: bool = False,
-           ) -> tuple[dict[int, tuple[int, str | None]], dict[int, str | None]]:
+           others: frozenset[str] = frozenset()) -> tuple[dict[int, tuple[int, str | None]], dict[int, str | None]]:
     """Which figure of the sentence is the compared value of which: {result: (baseline, system)}, and
     the compared figures left without a result of this paper: {baseline: system}."""
     pairs: dict[int, tuple[int, str | None]] = {}
@@ -184,7 +192,8 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
         # systems, are "GPT-5 为 38.6%，Claude Opus 4.1 为 35.9%" and "InternVL3-78B 为 64.5%，而人类准确率为 95.2%".
         if (model is not None and (roles.model_clause_system(own_before)
                                    or roles.is_reference(own_before, text[figures[own].end:figures[own].end + 40]))
-                or (evaluation and evaluated.evaluated_system(CLAUSE_START_RE.split(own_before)[-1], own_methods))):
+                or (evaluation and evaluated.evaluated_system(CLAUSE_START_RE.split(own_before)[-1], own_methods))
+                or (not evaluation and evaluated.compared_subject(CLAUSE_START_RE.split(own_before)[-1], own_methods, others))):
             alone[j] = system
             continue
         if of is not None:
@@ -207,18 +216,24 @@ def _is_achieved(metric: Metric) -> bool:
 def _is_speed(metric: Metric) -> bool:
     """An inference speed or latency figure ("单张 GPU 进行推理（约 12 FPS）", "推理仅需 0.08 s"); not the
     frame rate of an input or output ("按 1 FPS 抽帧", "24 FPS 的长视频")."""
-    return metric.unit in ("FPS", "s", "ms") and bool(_INFERENCE_RE.search(metric.evidence))
+    if metric.unit in ("FPS", "s", "ms") and _INFERENCE_RE.search(metric.evidence):
+        return True
+    # "量化 Llama-3-70B 需单张 H100 约 5 小时", "生成一段视频耗时约 12 分钟", "控制频率达到 50 Hz": what running it costs.
+    return metric.unit in ("s", "min", "h", "Hz") and bool(_RUN_COST_RE.search(metric.evidence))
 
 
-def own_names(title: str) -> tuple[str, ...]:
-    """This paper's method as its title names it: "BudgetThink: Budget-Aware …" → ("BudgetThink",)."""
+def own_names(title: str, contribution: str = "") -> tuple[str, ...]:
+    """This paper's method as its title names it ("BudgetThink: Budget-Aware …" → ("BudgetThink",)), and the
+    methods its contribution says it proposes besides ("并提出了一种无需训练的对比解码方法 TCD")."""
     m = _TITLE_NAME_RE.match(title)
-    return (m.group(1),) if m else ()
+    named = (m.group(1),) if m else ()
+    return named + tuple(n for n in (p.group(1) for p in _PROPOSED_METHOD_RE.finditer(contribution)) if n not in named)
 
 
 def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = None,
                 spotted: dict[str, list[tuple[int, int, str, str]]] | None = None, own: tuple[str, ...] = (),
-                evaluation: bool = False, default: str | None = None) -> list[Metric]:
+                evaluation: bool = False, default: str | None = None,
+                others: frozenset[str] = frozenset()) -> list[Metric]:
     text = sentence.text
     figures = find_figures(text)
     spotted = {} if spotted is None else spotted
@@ -227,7 +242,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
     # A bullet that quotes other systems (参考：π0 … 为 52%) holds baselines only, each on its own row.
     kind = roles.reference_label(sentence.label)
     quoted = kind == "reference" or (kind == "comparison" and not roles.names_own_method(text, own))
-    pairs, alone = ({}, {}) if quoted else _pairs(text, figures, own, evaluation)
+    pairs, alone = ({}, {}) if quoted else _pairs(text, figures, own, evaluation, others)
     if not quoted and (listed := respective_compared(text, [(f.start, f.end) for f in figures])):
         # Paired lists ("分别为 2.1% / 4.6%，优于 Emformer（2.6% / 5.9%）") replace what each figure read alone.
         taken = set(listed) | {c for c, _ in listed.values()}
@@ -259,7 +274,8 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         is_change, change_direction = roles.change_of(phrase, clause if baseline_fig is None else phrase, after, fig.unit)
         if evaluation and is_change and _BENCHMARK_SIZE_RE.search(clause):
             role = "result"  # "将题量减少 60%": a benchmark paper's own measurement of itself (LABELLING.md)
-        elif is_change or (sign in "+＋−-" and baseline_fig is None):  # a signed figure is a change: （+3%）, −0.5%
+        elif is_change or (sign in "+＋−-" and baseline_fig is None and not before.rstrip().endswith(("=", "＝"))):
+            # a signed figure is a change: （+3%）, −0.5%; not a statistic's value (Pearson r = −0.71)
             role = "change"
             if change_direction is None:
                 change_direction = _DIRECTIONS.get(_direction(clause, after, sign))
@@ -279,6 +295,11 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
                 role, system = "baseline", leader  # "开源模型中 Qwen3-235B-A22B 最高，为 65.0"
             elif evaluation and last is not None and last[3] and evaluated.continues_system(clause):
                 role, system = "baseline", last[3]  # "Qwen3-Max 在“理科”赛道上为 58.1 分，在“文科”赛道上为 66.7 分"
+            elif not evaluation and (other := evaluated.compared_subject(clause, own, others)):
+                role, system = "baseline", other  # "QuIP# 在同设置下为 6.48": a system the paper compares itself with
+        if evaluation and role == "result" and section == "results" and not _OWN_MEASURE_RE.search(text) \
+                and not roles.names_own_method(text, own):
+            role = "baseline"  # EXPERIMENT
         last = (i, role, change_direction, system if role == "baseline" and evaluation else None)
         # Registry names in the figure's window: the nearest before it, else the first after it in its clause.
         k = bisect.bisect_left(starts, fig.start)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from kb.metric_names import metric_mentions
+
 # What the quantity did, read from the verb before (or just after) a figure.
 _INCREASE_RE = re.compile(
     r"↑|提升|提高|增加|增长|上升|上调|改善|加速|提速|加快|更快|快|高出|多出|增强|(?<!最)高(?!达|于)|恶化|\+|＋|improv|gain|boost|increase|faster|speed-?up",
@@ -32,7 +34,8 @@ _NOUN_AFTER_RE = re.compile(
 _LEVEL_AFTER_VERB_RE = re.compile(r"(?:至|(?<!不)到|为|成|\bto)\s*(?:了|约|近|高达|达)?\s*$", re.I)  # "提升至 84.6%" is a level
 # "仅需 10% 的数据", "仅消耗微调过程约 20% 的时间": a share of what the compared setup needs.
 _SHARE_RE = re.compile(r"(?:仅|只)(?:需|需要|使用|用|消耗|占用?|保留)[^，,；;。\d]{0,8}?(?:了|约|近)?\s*$")
-_EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:显存|内存|计算|时间|延迟|开销)?\s*(?:占用|消耗|需要|引入|带来|开销)?\s*(?:约|近|仅)?\s*$")  # "额外 10% 的困难 Prompt", "额外占用约 14% 的显存"
+_EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:[\u4e00-\u9fff]{0,4}?(?:显存|内存|计算|时间|延迟|开销))?\s*(?:占用|消耗|需要|引入|带来|开销)?\s*(?:均|仅)?\s*(?:约|近|仅|不到|低于|小于|不超过|少于)?\s*$")  # "额外 10% 的困难 Prompt", "额外占用约 14% 的显存"
+_AMOUNT_LEVEL_RE = re.compile(r"(?:降幅|涨幅|增幅|提升幅度|下降幅度)\s*(?:为|约|达|达到|高达|超过|近)*\s*$")
 # Nouns naming an amount of change: a level after them ("降幅为 21.4 个百分点") is the amount moved.
 _AMOUNT_NOUN_RE = re.compile(r"降幅|涨幅|增幅|提升幅度|下降幅度|优势|增益|损失|提升|下降|gain|drop", re.I)
 _GAP_WORD_RE = re.compile(r"差异|差距|gap|difference", re.I)
@@ -152,8 +155,10 @@ def change_of(phrase: str, clause: str, after: str, unit: str | None) -> tuple[b
     if m := _NOUN_AFTER_RE.match(after):
         return True, _direction_word(m.group(0))
     if unit == "%" and _SHARE_RE.search(phrase[-16:]):
-        return True, "decrease"  # "仅需约 9 分钟" is a level, "仅需 10% 的数据" a share
-    if _EXTRA_RE.search(phrase[-8:]):
+        return False, None  # "仅需 10% 的数据" is the share of the budget a method needs: a level it reaches
+    if unit == "%" and (m := _AMOUNT_LEVEL_RE.search(phrase[-10:])):
+        return True, _direction_word(m.group(0))  # "降幅约 40%": the amount moved, not a level
+    if _EXTRA_RE.search(phrase[-12:]):
         return True, "increase"
     if unit == "pp":
         return True, _direction_word(phrase[-20:] + after[:16])
@@ -231,8 +236,8 @@ def compared_of(before: str) -> str | None:
 def whereas_system(before: str) -> str | None:
     """The system of a figure introduced by 而 ("而全量微调需 2519 秒") after this paper's own one."""
     m = _WHEREAS_RE.search(before[-30:])
-    if m and _CHANGE_VERB_RE.fullmatch(m.group("verb")) and _QUANTITY_RE.search(m.group("sys")):
-        return None
+    if m and _CHANGE_VERB_RE.fullmatch(m.group("verb")) and (_QUANTITY_RE.search(m.group("sys")) or metric_mentions(m.group("sys"))):
+        return None  # "但 VBench 质量分仅下降 0.4 分": what else changed, not another system
     return _system(m.group("sys")) if m else None
 
 

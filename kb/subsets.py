@@ -15,7 +15,7 @@ import bisect
 import re
 
 from kb import benchmarks
-from kb.benchmark_names import MODEL_RE
+from kb.benchmark_names import MODEL_RE, SPLIT_WORD
 from kb.respective import RESPECTIVELY_RE, STOP_RE
 
 # One subset name: Latin words, digits and - / . + between them ("Val-Unseen", "w/o subs", "En.MC", "test-zh").
@@ -40,6 +40,16 @@ _UNKEYED_RES = (
                r"(?=\s*(?:上|中)?(?:的)?[^，,；;。\d]{0,8}?(?:分别|为|达到?|得分|下降|提升|降低|高|低))"),
 )
 _SPLIT_RE = re.compile(_LIST_SEP, re.I)
+# Subsets the reports write in Chinese but the field names in English ("Video-MME（无字幕）", "CharXiv 推理子集",
+# "在无字幕与有字幕设置下"): written under the English name, as labellers and leaderboards do.
+_TRANSLATED = {"无字幕": "w/o subs", "有字幕": "w/ subs", "推理": "reasoning", "描述": "descriptive", "英文": "EN",
+               "中文": "CN", "纯文本": "text-only"}
+_CN_NAME = "|".join(_TRANSLATED)
+_CN_PAREN_RE = re.compile(rf"\s*[（(]\s*({_CN_NAME})\s*[）)]")
+# "在 test-other 上", "在 MS MARCO Dev 上": a split named on its own, of the family the sentence or its label names.
+_SPLIT_ON_RE = re.compile(rf"(?:在|on)\s*(?P<names>{SPLIT_WORD})\s*(?:集|子集|split)?\s*(?:上|中)", re.I)
+_SPLIT_AFTER_RE = re.compile(rf"\s+({SPLIT_WORD})(?=\s*(?:集|子集|split)?\s*(?:上|中|[：:，,]))", re.I)
+_CN_KEYED_RE = re.compile(rf"(?P<names>(?:{_CN_NAME})(?:\s*(?:与|和|、|及)\s*(?:{_CN_NAME}))*)\s*(?:子集|设置|版本|测试集)")
 # "R2R-CE (Val-Unseen)", "Video-MME（w/o subs）".
 # Only plain ASCII without a comma: "（ERA5，2020 年测试）" and "（Fr→En）" are notes on a setting.
 _PAREN_RE = re.compile(r"\s*[（(]\s*([A-Za-z0-9][\x20-\x7e]{0,23}?)\s*[）)]")
@@ -71,7 +81,8 @@ class SubsetReader:
         # "在 WidowX 任务上…为 58.3%，Google Robot 的…为 77.6%": a clause opening with a new name ends a subset's reach.
         self.subjects = [m.start() for m in _NEW_SUBJECT_RE.finditer(text)]
         self.mentions = list(_KEYED_RE.finditer(text)) if _KEYWORD_RE.search(text) else []
-        self.mentions = sorted([*self.mentions, *(m for rx in _UNKEYED_RES for m in rx.finditer(text))], key=lambda m: m.start())
+        self.mentions = sorted([*self.mentions, *(m for rx in _UNKEYED_RES for m in rx.finditer(text)),
+                                *_CN_KEYED_RE.finditer(text), *_SPLIT_ON_RE.finditer(text)], key=lambda m: m.start())
         self.mention_starts = [m.start() for m in self.mentions]
         self._read: dict[int, dict[int, str]] = {}
         self._listed: int | None = None
@@ -108,14 +119,15 @@ class SubsetReader:
     def _names(self, family_end: int) -> dict[int, str]:
         text, starts, out = self.text, self.figure_starts, {}
         end = self._stop_after(family_end)
-        if (m := _PAREN_RE.match(text, family_end)) and _is_subset(m.group(1), strict=True):
+        if ((m := _PAREN_RE.match(text, family_end)) and _is_subset(m.group(1), strict=True)) \
+                or (m := _CN_PAREN_RE.match(text, family_end)) or (family_end and (m := _SPLIT_AFTER_RE.match(text, family_end))):
             # The parenthesis is part of the name: "Video-MME（w/o subs）整体准确率" is still on w/o subs.
             for i in _figures_between(starts, m.end(), end):
-                out[i] = m.group(1)
+                out[i] = _TRANSLATED.get(m.group(1), m.group(1))
         first, last = bisect.bisect_left(self.mention_starts, family_end), bisect.bisect_left(self.mention_starts, end)
         for j in range(first, last):
             m = self.mentions[j]
-            names = [n.strip("“”（()）") for n in _SPLIT_RE.split(m.group("names").strip()) if n]
+            names = [_TRANSLATED.get(n, n) for n in (n.strip("“”（()）") for n in _SPLIT_RE.split(m.group("names").strip())) if n]
             if not names or not all(_is_subset(n) for n in names):
                 continue
             if len(names) > 1:

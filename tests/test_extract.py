@@ -448,12 +448,15 @@ def test_gold_set_has_roles_for_at_least_30_seed_papers() -> None:
 
 
 def test_extraction_keeps_its_in_sample_scores() -> None:
-    # Measured on the seed gold (in-sample; the held-out figures are in BENCHMARKS.md).
+    # Measured on the seed gold (in-sample; the held-out figures are in BENCHMARKS.md). Its floors are below round
+    # 19's because the seed labels follow two conventions later sets decided otherwise (LABELLING.md and the dev
+    # headers): the scores of the systems a benchmark paper evaluates are results there (ResearchGym's GPT-5
+    # runs), and the share of data or budget a method needs is a change (仅需 10% 的训练数据).
     score = _load_eval_module().evaluate(DATA, GOLD)
     assert score.n_gold >= 100
-    assert score.precision >= 0.91, score.false_positives
-    assert score.recall >= 0.88, score.misses
-    assert score.role_accuracy >= 0.98, score.wrong
+    assert score.precision >= 0.86, score.false_positives
+    assert score.recall >= 0.83, score.misses
+    assert score.role_accuracy >= 0.92, score.wrong
     assert score.benchmark_accuracy >= 0.84, score.wrong
 
 
@@ -469,12 +472,17 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # under the measured figures, so a regression fails.
 # dev2's benchmark floor is below its 0.975 of round 4: it names subsets by family alone (AMOS for
 # "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
-DEV_FLOORS = [("dev", 0.95, 0.94, 0.98, 0.95, 0.87, 0.95), ("dev2", 0.96, 0.94, 0.98, 0.95, 0.86, 0.95),
-              ("dev3", 0.88, 0.87, 0.95, 0.89, 0.82, 0.95), ("dev4", 0.89, 0.90, 0.96, 0.89, 0.88, 0.95),
-              ("dev5", 0.92, 0.87, 0.97, 0.93, 0.91, 0.95), ("dev6", 0.87, 0.86, 0.97, 0.86, 0.94, 0.95),
-              ("dev7", 0.87, 0.85, 0.92, 0.90, 0.89, 0.95), ("dev8", 0.85, 0.86, 0.94, 0.90, 0.88, 0.95),
-              ("dev9", 0.87, 0.85, 0.94, 0.90, 0.85, 0.95), ("dev10", 0.81, 0.81, 0.93, 0.83, 0.89, 0.95),
-              ("dev11", 0.94, 0.93, 0.95, 0.97, 0.91, 0.95), ("dev12", 0.91, 0.92, 0.96, 0.93, 0.87, 0.95)]
+# dev's floors are below round 19's: it also names subsets by family alone (Video-MME for "Video-MME（无字幕）",
+# R2R-CE for "R2R-CE val-unseen"), and calls the share of data a method needs a change, where every blind labeller
+# since dev9 calls it a result (round 20 follows them).
+DEV_FLOORS = [("dev", 0.93, 0.92, 0.98, 0.92, 0.87, 0.95), ("dev2", 0.96, 0.95, 0.99, 0.94, 0.86, 0.95),
+              ("dev3", 0.88, 0.88, 0.95, 0.89, 0.82, 0.95), ("dev4", 0.91, 0.92, 0.96, 0.92, 0.88, 0.95),
+              ("dev5", 0.92, 0.90, 0.97, 0.93, 0.91, 0.95), ("dev6", 0.88, 0.88, 0.97, 0.87, 0.94, 0.95),
+              ("dev7", 0.90, 0.90, 0.97, 0.90, 0.89, 0.95), ("dev8", 0.89, 0.91, 0.96, 0.93, 0.88, 0.95),
+              ("dev9", 0.88, 0.87, 0.96, 0.89, 0.85, 0.95), ("dev10", 0.84, 0.85, 0.95, 0.84, 0.89, 0.95),
+              ("dev11", 0.94, 0.95, 0.96, 0.97, 0.91, 0.95), ("dev12", 0.94, 0.97, 0.99, 0.95, 0.87, 0.95),
+              ("dev13", 0.93, 0.92, 0.96, 0.96, 0.89, 0.95), ("dev14", 0.95, 0.94, 0.97, 0.95, 0.86, 0.95),
+              ("dev15", 0.90, 0.91, 0.95, 0.94, 0.92, 0.95), ("dev16", 0.90, 0.89, 0.98, 0.89, 0.86, 0.95)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -551,7 +559,9 @@ def test_quant_videogen_latency_is_a_cost() -> None:
     ("VBench 质量评分下降小于 0.5%。", ("change", 0.5, None, None, "decrease", "higher", "<")),
     ("MDF 耗时约 450 秒，而全量微调需 2519 秒。", ("result", 450.0, 2519.0, "全量微调", None, "lower", "≈")),
     ("在 HumanEval 上 Pass@1 达到 83.5%。", ("result", 83.5, None, None, None, "higher", None)),
-    ("仅需 10% 的训练数据即可达到全量训练的性能。", ("change", 10.0, None, None, "decrease", None, None)),
+    # The share of the data a method needs is a level it reaches, as every blind labeller since dev9 reads it (the
+    # seed gold, labelled earlier, calls it a change).
+    ("仅需 10% 的训练数据即可达到全量训练的性能。", ("result", 10.0, None, None, None, None, None)),
 ])
 def test_roles_of_the_issue_examples(text: str, expected: tuple) -> None:
     m = one(text)
@@ -1383,3 +1393,105 @@ def test_round_nineteen_forms() -> None:
     assert rows == [(43.1, "baseline", "o3"), (35.2, "baseline", "DeepSeek-V3.2"), (40.0, "baseline", "Claude Opus 4.5")]
     assert values("*   ImgEdit：整体评分达到 4.21（满分 5 分）。") == [4.21]
 
+
+
+# ---------------------------------------------------------------- facts round 20 (tuned on dev13-dev16)
+
+def test_a_benchmark_papers_unattributed_scores_are_the_evaluated_systems() -> None:
+    # A benchmark paper's own figures are its measurements of itself (agreement, correlation, size); a score
+    # no sentence gives to this paper's method belongs to the systems it evaluates.
+    paper = make_paper(
+        title="WebTrek: Benchmarking Long-Horizon Web Agents",
+        contribution="构建了包含 900 个长程网页任务的基准 WebTrek，评测了 12 个前沿模型。",
+        results="*   **子集分析**：所有模型的平均成功率在 Short 子集上为 52.3%。\n"
+                "*   **评测可靠性**：自动评判器与人工标注的一致率达到 94.5%。\n"
+                "*   **失败分析**：弹窗处理失败占 27%。")
+    rows = {m.value: m.role for m in extract_metrics(paper)}
+    assert rows == {52.3: "baseline", 94.5: "result", 27.0: "result"}
+
+
+def test_a_study_of_existing_systems_gives_them_their_scores() -> None:
+    paper = make_paper(
+        title="Judging the Judges: A Study of LLM Evaluators",
+        contribution="通过对 18 个 LLM 裁判在 52,000 条人工标注比较上的系统研究，分析了裁判与人类的一致性。",
+        results="*   **一致率**：GPT-5 作为裁判与人类多数投票的一致率为 84.1%，Claude Opus 4.5 为 82.7%。\n"
+                "*   **位置偏差**：交换回答顺序后，平均有 12.3% 的判断发生翻转。")
+    rows = sorted((m.value, m.role, m.compared_to) for m in extract_metrics(paper))
+    assert rows == [(12.3, "baseline", None), (82.7, "baseline", "Claude Opus 4.5"), (84.1, "baseline", "GPT-5")]
+
+
+def test_a_method_papers_compared_system_named_in_its_own_sentence_is_a_baseline() -> None:
+    paper = make_paper(
+        title="BitSqueeze: 2-bit Quantization",
+        contribution="提出 BitSqueeze，在 2-bit 下优于 QuIP# 与 GPTQ。",
+        results="*   **困惑度**：在 2-bit 设置下，Llama-3-70B 的 WikiText-2 困惑度为 5.96。QuIP# 在同设置下为 6.48。")
+    rows = {m.value: (m.role, m.compared_to) for m in extract_metrics(paper)}
+    assert rows == {5.96: ("result", None), 6.48: ("baseline", "QuIP#")}
+
+
+def test_a_method_proposed_in_a_benchmark_paper_keeps_its_results() -> None:
+    paper = make_paper(
+        title="VidHallu: Temporal Hallucination in Video LLMs",
+        contribution="构建了时序幻觉基准 VidHallu，评估了 15 个视频大模型，并提出了一种无需训练的对比解码方法 TCD。",
+        results="*   **模型评测**：GPT-4o 的幻觉率为 31.4%，Qwen2.5-VL-72B 为 38.9%。\n"
+                "*   **TCD 效果**：在 LLaVA-Video-7B 上，幻觉率从 41.2% 降至 30.1%。")
+    rows = {m.value: (m.role, m.baseline) for m in extract_metrics(paper)}
+    assert rows == {31.4: ("baseline", None), 38.9: ("baseline", None), 30.1: ("result", 41.2)}
+
+
+@pytest.mark.parametrize("usage,kept", [
+    ("*   **硬件**：量化 Llama-3-70B 需单张 H100 约 5 小时。", [5.0]),     # what running the method costs
+    ("*   **硬件**：在该配置下生成一段 60 秒视频耗时约 12 分钟。", [12.0]),
+    ("*   **硬件**：可在单张 RTX 4090 上部署，控制频率达到 50 Hz。", [50.0]),
+    ("*   **输入**：最长 4 分钟的音频。", []),                              # an input length stays out
+])
+def test_usage_keeps_what_running_the_method_costs(usage: str, kept: list[float]) -> None:
+    assert [m.value for m in extract_metrics(make_paper(usage=usage))] == kept
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("平均 ROC-AUC 为 0.931，在 72 个数据集中的 51 个上优于 XGBoost。", [0.931, 51.0]),
+    ("在 16 个长上下文任务中，有 13 个优于 SnapKV。", [13.0]),
+    ("合作实验室尝试合成了 4 种候选材料，其中 3 种成功得到目标相。", [3.0]),
+    ("在 16 个评测设置中有 13 个取得 7B 规模最优。", [13.0]),
+    ("在仅保留 15% 视觉 Token 的情况下，得分为 63.5。", [63.5]),        # how much it keeps is its setting
+    ("一致率为 92.5%（Cohen's κ = 0.84）。", [92.5, 0.84]),              # a statistic after = is measured
+])
+def test_parts_of_a_total_and_statistics_are_figures_keep_ratios_are_not(text: str, kept: list[float]) -> None:
+    assert values(f"*   {text}") == kept
+
+
+@pytest.mark.parametrize("text,expected", [
+    # (role, value, change_direction)
+    ("规模关系：ECE 与参数量的对数呈负相关（Pearson r = −0.71）。", ("result", -0.71, None)),
+    ("推理开销：额外延迟不到 2 ms/token。", ("change", 2.0, "increase")),
+    ("峰值显存从 62 GB 降低到 37 GB，降幅约 40%。", None),
+    ("打分成本：计算影响分数的成本仅占总训练成本的 4%。", ("result", 4.0, None)),
+])
+def test_round_20_roles(text: str, expected: tuple | None) -> None:
+    if expected is None:  # the from-to pair is one result row, the 降幅 a change of its own
+        rows = {m.value: (m.role, m.change_direction) for m in metrics_of(f"*   {text}")}
+        assert rows == {37.0: ("result", None), 40.0: ("change", "decrease")}
+        return
+    m = one(text)
+    assert (m.role, m.value, m.change_direction) == expected
+
+
+def test_what_else_changed_after_but_is_not_a_compared_system() -> None:
+    rows = {m.value: (m.role, m.baseline) for m in metrics_of("*   **生成速度**：生成速度提升 9.5 倍，但 VBench 质量分仅下降 0.4 分。")}
+    assert rows == {9.5: ("change", None), 0.4: ("change", None)}
+
+
+@pytest.mark.parametrize("text,benchmark", [
+    ("视频理解：在 Video-MME（无字幕）上为 68.3%。", "Video-MME (w/o subs)"),
+    ("CharXiv：推理子集得分 52.7。", "CharXiv (reasoning)"),
+    ("MS MARCO：在 MS MARCO Dev 上 MRR@10 为 43.1。", "MS MARCO (Dev)"),
+    ("MathVista：在 testmini 上准确率为 78.3%。", "MathVista (testmini)"),
+])
+def test_splits_written_in_chinese_or_on_their_own_hang_on_their_family(text: str, benchmark: str) -> None:
+    assert one(text).benchmark == benchmark
+
+
+def test_translated_subsets_pair_with_a_respectively_list() -> None:
+    rows = [(m.value, m.benchmark) for m in metrics_of("*   **Video-MME**：在无字幕与有字幕设置下分别达到 65.8% 和 71.2%。")]
+    assert rows == [(65.8, "Video-MME (w/o subs)"), (71.2, "Video-MME (w/ subs)")]
