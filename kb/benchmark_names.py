@@ -128,7 +128,7 @@ def registry_spots(text: str, cache: dict[str, list[tuple[int, int, str, str]]])
     return cache[text]
 
 
-_HYPHEN_SUBSET_SPOT_RE = re.compile(r"(?<![\w\-])[A-Za-z][\w.\-]*-(?:Spatial|Object|Goal|Long)(?![\w\-])")
+_HYPHEN_SUBSET_SPOT_RE = re.compile(rf"(?<![\w\-])[A-Za-z][\w.\-]*-(?:{benchmarks.HYPHEN_SUBSET_WORDS})(?![\w\-])")
 
 
 def _with_hyphen_subsets(text: str, spots: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:

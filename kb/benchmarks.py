@@ -13,7 +13,8 @@ _KEY_DROP_RE = re.compile(r"[\s\-_.:·,'’()（）]+")
 _WITH_SUBSET_RE = re.compile(r"(.+?)\s*[（(]([^（()）]+)[）)]")
 # A suite joined to its family by a hyphen (LIBERO-Spatial, Video-MME-Long). Only these words: a hyphenated
 # -Hard or -Pro is usually a benchmark of its own (HealthBench-Hard, MMLU-Pro).
-HYPHEN_SUBSET_RE = re.compile(r"(.+?)-(Spatial|Object|Goal|Long)")
+HYPHEN_SUBSET_WORDS = r"Spatial|Object|Goal|Long|STEM"  # LIBERO-Spatial, MMLU-STEM
+HYPHEN_SUBSET_RE = re.compile(rf"(.+?)-({HYPHEN_SUBSET_WORDS})")
 _SUFFIX_RE = re.compile(r"(?:benchmark|基准测试|基准|数据集|dataset)$")
 
 

@@ -28,12 +28,14 @@ _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
 _RUN_COST_RE = re.compile(r"约需|需要?约|耗时|用时|需[^，,；;。]{0,16}?约|频率达到?")
 # A method the contribution proposes by name; a benchmark it builds is not one (its own benchmark is read apart).
 _PROPOSED_METHOD_RE = re.compile(
-    r"提出了?[^，,；;。]{0,24}?(?:方法|框架|算法|策略|模块|机制|技术|范式)\s*[“\"]?([A-Z][A-Za-z0-9\-+.]{1,30})(?![A-Za-z0-9\-+.])")
+    r"(?:提出了?|及)[^，,；;。]{0,24}?(?:方法|框架|算法|策略|模块|机制|技术|范式|评价指标|评估指标)\s*[“\"]?([A-Z][A-Za-z0-9\-+.]{1,30})(?![A-Za-z0-9\-+.])")
 _TITLE_NAME_RE = re.compile(r"^\s*([A-Za-z][\w\-+.]{1,30})\s*[:：]")
 _ACHIEVED_RE = re.compile(r"(?:达到|高达|达|降至|降低至|提升至|提高至|下降至|为)\s*(?:约|仅)?\s*[\d.]+")
 _BENCHMARK_SIZE_RE = re.compile(r"题量|题目数|问题数|样本量|测试集规模")  # its size; a cost saving stays a change
 # "与 Chatbot Arena 排名的 Spearman 相关系数为 0.89": the other ranking, not the benchmark measured.
-_CORRELATED_WITH_RE = r"与\s*{name}\s*(?:的)?\s*(?:排名|榜单|排序|结果)?\s*(?:的|之间的)?\s*(?:Spearman|Kendall|Pearson)?\s*(?:秩)?(?:相关|一致)"
+_AGAINST_OPENING_RE = re.compile(r"^(?:[^：:]{0,30}[：:])?\s*(?:\*\*)?\s*(?:相比于?|相较于?|与)[^，,；;。：:]{1,30}?(?:相比|相较)?\s*[，,]")
+_CORRELATED_WITH_RE = (r"与\s*{name}\s*(?:的)?\s*(?:模型)?(?:排名|榜单|排序|结果)?\s*(?:的|之间的)?\s*(?:Spearman|Kendall|Pearson)?\s*(?:秩)?"
+                       r"(?:相关|一致|[ρτ]|系数)")
 _CHANGE_GOES_ON_RE = re.compile(r"^\s*(?:而)?\s*在[^，,；;。]{1,24}?上\s*(?:也|亦|则)?\s*(?:高|低|提升|提高|下降|降低|领先|落后)(?:了|出)?\s*(?:约)?\s*$")
 _AND_GAP_RE = re.compile(r"^\s*(?:和|与|及|、|,|，|and|以及)\s*$")
 
@@ -95,7 +97,9 @@ _CLAUSE_END_RE = re.compile(r"[，,；;。]")  # the end of the clause after a f
 _PHRASE_END_RE = re.compile(r"[，,；;。（(]")  # the end of the phrase after a figure
 
 
-_OWN_MEASURE_RE = re.compile(r'一致|相关|Spearman|Kendall|Pearson|κ|kappa|agreement|correlat|题量|本文|我们|失败分析|错误分析|误判|人工复核|占', re.I)
+# What a benchmark paper measures of itself (LABELLING.md): agreement, correlation, its size, error analyses.
+_OWN_MEASURE_RE = re.compile(r"一致|相关|Spearman|Kendall|Pearson|κ|kappa|agreement|correlat|题量|本文|我们|失败分析|错误分析|误判|人工复核|占",
+                             re.I)
 
 
 def extract_metrics(paper: Paper) -> list[Metric]:
@@ -172,7 +176,8 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
         if human := roles.human_reference(CLAUSE_START_RE.split(before)[-1]):
             alone[j] = human  # "而人类专家的完成率为 89.2%": a reference line of its own, never one side of a pair
             continue
-        system = roles.compared_before(before, after) or roles.on_par_system(before, after) or roles.whereas_system(before)
+        system = (roles.compared_before(before, after) or roles.on_par_system(before, after) or roles.whereas_system(before)
+                  or roles.baseline_clause_system(before))
         model = roles.model_clause_system(before) if system is None else None
         system = system or model
         raised = system is None and roles.raised_to(before)
@@ -192,7 +197,8 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
         # systems, are "GPT-5 为 38.6%，Claude Opus 4.1 为 35.9%" and "InternVL3-78B 为 64.5%，而人类准确率为 95.2%".
         if (model is not None and (roles.model_clause_system(own_before)
                                    or roles.is_reference(own_before, text[figures[own].end:figures[own].end + 40]))
-                or (evaluation and evaluated.evaluated_system(CLAUSE_START_RE.split(own_before)[-1], own_methods))
+                or (evaluation and (evaluated.evaluated_system(CLAUSE_START_RE.split(own_before)[-1], own_methods)
+                                    or evaluated.evaluated_in_parentheses(own_before, own_methods)))
                 or (not evaluation and evaluated.compared_subject(CLAUSE_START_RE.split(own_before)[-1], own_methods, others))):
             alone[j] = system
             continue
@@ -241,7 +247,9 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
     starts = [s[0] for s in spots]
     # A bullet that quotes other systems (参考：π0 … 为 52%) holds baselines only, each on its own row.
     kind = roles.reference_label(sentence.label)
-    quoted = kind == "reference" or (kind == "comparison" and not roles.names_own_method(text, own))
+    # Not when the sentence opens by setting the paper against the other ("相比直接套用…Chinchilla 定律，预测误差从…降至…").
+    quoted = kind == "reference" or (kind == "comparison" and not roles.names_own_method(text, own)
+                                     and not _AGAINST_OPENING_RE.match(text))
     pairs, alone = ({}, {}) if quoted else _pairs(text, figures, own, evaluation, others)
     if not quoted and (listed := respective_compared(text, [(f.start, f.end) for f in figures])):
         # Paired lists ("分别为 2.1% / 4.6%，优于 Emformer（2.6% / 5.9%）") replace what each figure read alone.
@@ -297,9 +305,11 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
                 role, system = "baseline", last[3]  # "Qwen3-Max 在“理科”赛道上为 58.1 分，在“文科”赛道上为 66.7 分"
             elif not evaluation and (other := evaluated.compared_subject(clause, own, others)):
                 role, system = "baseline", other  # "QuIP# 在同设置下为 6.48": a system the paper compares itself with
-        if evaluation and role == "result" and section == "results" and not _OWN_MEASURE_RE.search(text) \
+        if evaluation and role == "result" and section == "results" and baseline_fig is None and not _OWN_MEASURE_RE.search(text) \
                 and not roles.names_own_method(text, own):
-            role = "baseline"  # EXPERIMENT
+            # A benchmark paper's score that no clause gives to its own method, nor is one of its measurements of
+            # itself, belongs to the systems it evaluates ("所有模型的平均成功率在 Short 子集上为 52.3%").
+            role = "baseline"
         last = (i, role, change_direction, system if role == "baseline" and evaluation else None)
         # Registry names in the figure's window: the nearest before it, else the first after it in its clause.
         k = bisect.bisect_left(starts, fig.start)
@@ -308,7 +318,9 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
         # A benchmark paper's figures are on its own benchmark unless the sentence names another, its costs too
         # (a speculative-decoding benchmark's speedups); its subsets are read on it (在“理科”赛道上).
         raw_bench = respective.get(i) or benchmark_for(before, clause_after, sentence.context, near, after_spot, spotted) or default
-        if raw_bench and default and raw_bench != default and "相关" in text \
+        if raw_bench and default and any(o == raw_bench for o in own):
+            raw_bench = default  # "RadScore 与专家评分的 Kendall τ": the paper's own metric, measured on its benchmark
+        if raw_bench and default and raw_bench != default and ("相关" in text or "τ" in text or "ρ" in text) \
                 and re.search(_CORRELATED_WITH_RE.format(name=re.escape(raw_bench)), text):
             raw_bench = default  # "与 Chatbot Arena 排名的相关系数": the ranking compared with, not the one measured
         if raw_bench and i not in respective and (suite := benchmarks.HYPHEN_SUBSET_RE.fullmatch(raw_bench)) \

@@ -70,8 +70,10 @@ _WON_AFTER_RE = re.compile(r"^\s*个[^，,；;。\d]{0,6}?(?:上)?(?:均|都)?(?
 # of a total that the method won or got right is its result; the total is a count.
 _OF_TOTAL_BEFORE_RE = re.compile(
     r"\d+\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,12}?(?:中|里)(?:的|有|[，,]\s*(?:有|其中))?|[^，,；;。\d]{0,12}?[，,]\s*其中)\s*(?:有|共有)?\s*$")
-_WINS_AFTER_RE = re.compile(r"^\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,8}?(?:上)?(?:均|都)?(?:优于|超过|胜过|超越|成功|保持一致|一致)"
+_WINS_AFTER_RE = re.compile(r"^\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,20}?(?:上)?(?:均|都)?(?:优于|超过|胜过|超越|成功|保持一致|一致|被[^，,；;。\d]{0,8}?确认|未出现)"
                             r"|[^，,；;。]{0,4}?(?:取得|达到|实现)[^，,；;。]{0,8}?(?:最优|最佳|第一|SOTA))")
+_SET_AS_BEFORE_RE = re.compile(r"为\s*$")
+_OF_NOUN_AFTER_RE = re.compile(r"^\s*的\s*(?!模型|方法|成绩|水平|结果|分数|得分)[\u4e00-\u9fffA-Za-z]")
 _SOLVED_BEFORE_RE = re.compile(r"(?:解决了?|答对了?|做对了?|证明了?|攻克了?|solved)\s*(?:约|近|仅|只)?\s*$")
 _OUT_OF_AFTER_RE = re.compile(r"^\s*(?:个|道|题|项)[^，,；;。\d]{0,4}?[（(]\s*(?:共|总共|总计|out of)\s*\d")
 # The scale a score is given on: "MOS 为 4.12（5 分制）", "10-point scale".
@@ -159,6 +161,10 @@ _DATA_AFTER_RE = re.compile(
     r"|标注|标签|labels?)",
     re.I)
 _FAILURE_SHARE_RE = re.compile(r"失败|错误|误差来源|error|failure|fail", re.I)
+_CACHE_AFTER_RE = re.compile(r"^\s*(?:的)?\s*(?:KV|键值)\s*(?:Cache|缓存)?", re.I)
+_BUDGET_RE = re.compile(r"^\s*(?:的)?\s*(?:KV|键值)\s*(?:Cache|缓存)?\s*(?:预算|budget)", re.I)
+_COVER_BEFORE_RE = re.compile(r"覆盖(?:了)?\s*(?:约)?\s*$")
+_TRAFFIC_AFTER_RE = re.compile(r"^\s*(?:的)?\s*(?:线上)?(?:流量|用户|请求)")
 _KEEP_BEFORE_RE = re.compile(r"保留了?\s*(?:约)?\s*$")
 _AMOUNT_BEFORE_RE = re.compile(
     r"(?:少量|极少|少数|小部分|一部分|大部分|多数|大量)[^，,；;。\d]{0,8}?[（(]\s*(?:约|仅|近|不到|超过)?\s*$"
@@ -274,6 +280,8 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
     if unit in (None, "s", "min", "h") and (_HORIZON_BEFORE_RE.search(before) or _MODIFIER_AFTER_RE.match(text, unit_end)) \
             and not FROM_RE.search(clause):
         return False  # 未来 3 秒的轨迹, 72 小时台风路径误差为 142 km
+    if raw_unit is None and "." not in raw and _SET_AS_BEFORE_RE.search(before[-4:]) and _OF_NOUN_AFTER_RE.match(after):
+        return False  # "粒度为 8 的细粒度 MoE": the value a compared variant is set to
     if raw_unit is None and "." not in raw and (_SOLVED_BEFORE_RE.search(before) or _OUT_OF_AFTER_RE.match(after)
                                                 or _WON_AFTER_RE.match(after)
                                                 or (_OF_TOTAL_BEFORE_RE.search(before) and _WINS_AFTER_RE.match(after))):
@@ -315,12 +323,14 @@ def _is_share_of_data(before: str, after: str, unit: str | None) -> bool:
     """Whether a percentage is the share of the data or model a method touches, not how well it did."""
     if unit != "%":
         return False
+    if _KEEP_BEFORE_RE.search(before[-8:]) and (_DATA_AFTER_RE.match(after) or _CACHE_AFTER_RE.match(after)):
+        return True  # "仅保留 15% 的视觉 Token", "仅保留 12.5% KV Cache": how much the method keeps, its setting
+    if _BUDGET_RE.match(after) or (_COVER_BEFORE_RE.search(before[-6:]) and _TRAFFIC_AFTER_RE.match(after)):
+        return True  # "12.5% KV 预算": the budget it runs under; "A/B 测试覆盖 5% 流量": the share of traffic tested
     if not (_AMOUNT_BEFORE_RE.search(before[-20:]) or _DATA_AFTER_RE.match(after)):
         return False
     if _FAILURE_SHARE_RE.search(before[-40:]) and not _DATA_AFTER_RE.match(after):
         return False  # "规划错误占 41%": an error analysis measures the method, a data mix does not
-    if _KEEP_BEFORE_RE.search(before[-8:]) and _DATA_AFTER_RE.match(after):
-        return True  # "仅保留 15% 的视觉 Token": how much the method keeps, its setting
     # "减少 50% 的 token" is a relative claim, kept as a change; "仅需 10% 的数据" the share a method needs, a result.
     phrase, clause = PHRASE_START_RE.split(before)[-1], CLAUSE_START_RE.split(before)[-1]
     return not (roles.change_of(phrase, clause, after, unit)[0] or roles.is_share(phrase))

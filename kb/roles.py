@@ -21,7 +21,7 @@ _DECREASE_RE = re.compile(
 # A change verb right before the figure, with fillers: "提升了约 5.2%", "降低高达 11", "增加不到 1%".
 _VERB_BEFORE_RE = re.compile(
     r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|(?<![至最极减缺稀])少|领先|降低|减少|下降|下调|上调|节省|节约|压缩|缩短|减小|削减|缩减|恶化|退化|损失"
-    r"|(?:比|较)[^，,；;。]{1,30}?(?:高|低|多|少)"
+    r"|(?:比|较)[^，,；;。]{1,30}?(?:高|低|多|少)|领先(?!的)(?:于)?\s*[^，,；;。\d（()）的]{1,20}?"
     r"|improv\w*|gain\w*|boost\w*|increas\w*|reduc\w*|decreas\w*|cut\w*|sav\w*|drop\w*|lower\w*|by)"
     r"(?:了|的|幅度|达|为|分别|均|平均|进一步|整体|总体|近|约|超过|高达|最高|最多|逾|不到|少于|小于|仅|只|极低|极小|up to|about|over|more than|nearly"
     r"|[\s（(<>≈~≤≥＜＞*]){0,12}$",
@@ -77,7 +77,8 @@ _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|
 _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高)\s*(?:至|到)\s*(?:了)?\s*$")
 # The compared figure closes its parenthesis, after a unit the number parser does not know (meV/atom, m²/s², /s).
 _PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?|[^\s，,；;。（()）\d\u4e00-\u9fff]{1,12})?\s*[）)]")
-_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|原模型|此前|之前|早期的|先前的|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定))", re.I)
+_OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|原模型|此前|之前|早期的|先前的|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定)"
+                             r"|(?:全注意力|全量注意力|未压缩模型|(?<![A-Za-z])(?:FP16|BF16)(?:\s*模型)?)(?=\s*(?:为|是|仅为)))", re.I)
 _REFERENCE_LABEL_RE = re.compile(r"参考|参照|对照|参考对比|参考基线|作为对照|reference|for reference", re.I)
 _COMPARISON_LABEL_RE = re.compile(r"对比|比较|对比基线|基线对比|与\s*[^：:]{1,12}\s*(?:的)?(?:对比|比较)|comparison|vs\.?\s*\S+", re.I)
 _OWN_WORDS_RE = re.compile(r"本文|我们|本方法|该方法|我们的|\bours?\b", re.I)
@@ -245,6 +246,17 @@ def whereas_system(before: str) -> str | None:
 _MODEL_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>[A-Za-zπ][\w.\-]*(?:[ ][\w.\-]+){0,2})\s*(?:为|是|仅为|得分为?|约为)\s*(?:约|仅)?\s*$")
 
 
+# "平均 88.1，全注意力为 88.6": a clause of its own giving the starting point its figure after this paper's.
+_BASELINE_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>全注意力|全量注意力|未压缩模型|(?<![A-Za-z])(?:FP16|BF16)(?:\s*模型)?|原始模型|原模型"
+                                 r"|基线(?:模型|方法)?|基座模型)\s*(?:为|是|仅为)\s*(?:约)?\s*$")
+
+
+def baseline_clause_system(before: str) -> str | None:
+    """The starting point a clause of its own gives a figure to after this paper's ("…88.1，全注意力为 88.6")."""
+    m = _BASELINE_CLAUSE_RE.search(before[-24:])
+    return m.group("sys") if m else None
+
+
 def model_clause_system(before: str) -> str | None:
     """The model a clause of its own gives a figure to after this paper's ("…64.0%，GPT-4o 为 56.6%"), if named as a model."""
     from kb.benchmark_names import MODEL_RE  # the model-name families live with the benchmark patterns
@@ -337,7 +349,7 @@ def setting_of(text: str) -> str | None:
 _HUMAN_SUBJECT_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
     r"(?:[^，,；;。]{0,12}的)?(?:[一二两三四五六七八九十\d]+\s*(?:位|名))?\s*(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|选手|受试者|医生|参赛者|研究生)?"
-    r"|人类研究生|(?:住院|主治|执业|专科)?医师|志愿者|(?:资深|专业|领域|人类)(?:工程师|专家)"  # 研究 after 人类 is a study, 研究生 a graduate student
+    r"|人类研究生|(?:住院|主治|执业|专科)?医师|志愿者|(?:资深|专业|领域|人类)(?:工程师|专家)|真人录音|真实录音|人工录音"  # 研究 after 人类 is a study, 研究生 a graduate student
     r"|human\b(?!\s+(?:preference|evaluation|study|feedback))(?:\s+(?:experts?|annotators?|raters?|players?|baseline|performance))?)", re.I)
 _AGREEMENT_RE = re.compile(r"一致性|一致率|κ|kappa|agreement", re.I)
 _BEATS_RE = re.compile(r"超越|超过|优于|胜过|比|高于|低于|接近|逼近|beat|surpass|exceed", re.I)

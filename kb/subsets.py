@@ -34,8 +34,9 @@ _LEVEL = r"(?:Level|Lv\.?|L)\s?\d|Easy|Medium|Hard|Expert"
 _UNKEYED_RES = (
     re.compile(rf"在\s*(?P<names>(?:{_LEVEL})(?:{_LIST_SEP}(?:{_LEVEL}))+)\s*(?:等)?\s*上(?=[^，,；;。]{{0,4}}?分别)"),
     re.compile(rf"在\s*(?P<names>[\u4e00-\u9fff]{{1,6}}(?:、[\u4e00-\u9fff]{{1,6}}?)+)\s*{_COUNT}\s*{_KEYWORD}"),
-    # "LIBERO 四个子套件（Spatial / Object / Goal / Long）分别为": the names in parentheses after the keyword.
-    re.compile(rf"{_KEYWORD}\s*[（(]\s*(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME})+)\s*[）)](?=[^，,；;。]{{0,6}}?分别)", re.I),
+    # "LIBERO 四个子套件（Spatial / Object / Goal / Long）分别为", "四个套件 Spatial / Object / Goal / Long 的成功率分别为":
+    # the names after the keyword.
+    re.compile(rf"{_KEYWORD}\s*[（(]?\s*(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME})+)\s*[）)]?(?=[^，,；;。]{{0,8}}?分别)", re.I),
     re.compile(r"(?P<names>(?:[中英日韩法德俄多]文版|双语版)(?:\s*(?:与|和|、|及)\s*(?:[中英日韩法德俄多]文版|双语版))*)"
                r"(?=\s*(?:上|中)?(?:的)?[^，,；;。\d]{0,8}?(?:分别|为|达到?|得分|下降|提升|降低|高|低))"),
 )
@@ -57,7 +58,8 @@ _PAREN_RE = re.compile(r"\s*[（(]\s*([A-Za-z0-9][\x20-\x7e]{0,23}?)\s*[）)]")
 # a year, a metric, a shot setting, a model.
 _NOT_SUBSET_RE = re.compile(
     r"^(?:\d+(?:\.\d+)?\s*[KkMmBbTt]?|\d{4}.*|.*\d+(?:\.\d+)?[BbMm]\b.*|.*@.*|.*-?shot|CoT|avg|average|mean|overall|all|"
-    r"acc(?:uracy)?|score|EM|F1|ANLS|Dice|BLEU|ROUGE.*|CER|WER|SR|SPL|NE|pass.*|.*,.*|top-?\d+|v?\d+(?:\.\d+)*|e\.g\..*|i\.e\..*)$",
+    r"acc(?:uracy)?|score|EM|F1|ANLS|Dice|BLEU|ROUGE.*|CER|WER|SR|SPL|NE|pass.*|.*,.*|top-?\d+|v?\d+(?:\.\d+)*|e\.g\..*|i\.e\..*"
+    r"|.*\s[-+]?(?:\d+\.\d+|\d+\s*%))$",  # "（Full-Attn 91.0）": a compared system's figure, not Level 1
     re.I,
 )
 _FIGURE_THEN_PAREN_RE = re.compile(r"[\d.]+\s*%?\s*[（(]\s*([A-Za-z][\x20-\x7e]{0,23}?)\s*[）)]")

@@ -482,7 +482,8 @@ DEV_FLOORS = [("dev", 0.93, 0.92, 0.98, 0.92, 0.87, 0.95), ("dev2", 0.96, 0.95, 
               ("dev9", 0.88, 0.87, 0.96, 0.89, 0.85, 0.95), ("dev10", 0.84, 0.85, 0.95, 0.84, 0.89, 0.95),
               ("dev11", 0.94, 0.95, 0.96, 0.97, 0.91, 0.95), ("dev12", 0.94, 0.97, 0.99, 0.95, 0.87, 0.95),
               ("dev13", 0.93, 0.92, 0.96, 0.96, 0.89, 0.95), ("dev14", 0.95, 0.94, 0.97, 0.95, 0.86, 0.95),
-              ("dev15", 0.90, 0.91, 0.95, 0.94, 0.92, 0.95), ("dev16", 0.90, 0.89, 0.98, 0.89, 0.86, 0.95)]
+              ("dev15", 0.90, 0.91, 0.95, 0.94, 0.92, 0.95), ("dev16", 0.90, 0.89, 0.98, 0.89, 0.86, 0.95),
+              ("dev17", 0.96, 0.95, 0.97, 0.96, 0.89, 0.95), ("dev18", 0.90, 0.91, 0.96, 0.92, 0.87, 0.95)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -1495,3 +1496,60 @@ def test_splits_written_in_chinese_or_on_their_own_hang_on_their_family(text: st
 def test_translated_subsets_pair_with_a_respectively_list() -> None:
     rows = [(m.value, m.benchmark) for m in metrics_of("*   **Video-MME**：在无字幕与有字幕设置下分别达到 65.8% 和 71.2%。")]
     assert rows == [(65.8, "Video-MME (w/o subs)"), (71.2, "Video-MME (w/ subs)")]
+
+
+# ---------------------------------------------------------------- facts round 21 (tuned on dev17, dev18)
+
+@pytest.mark.parametrize("text,expected", [
+    # [(value, role, baseline, compared_to)]
+    ("ImgEdit：整体评分 4.21，在“推理型编辑”子类上领先第二名 0.58 分。",
+     [(4.21, "result", None, None), (0.58, "change", None, None)]),
+    ("RULER（128K）：平均 88.1，全注意力为 88.6。", [(88.1, "result", 88.6, "全注意力")]),
+    ("ASR 分别降至 4.1%、9.5% 和 6.2%（原始模型为 52.0%、61.3% 和 48.6%）。",
+     [(4.1, "result", 52.0, "原始模型"), (9.5, "result", 61.3, "原始模型"), (6.2, "result", 48.6, "原始模型")]),
+    ("在 test-zh 上 CER 为 1.05，SIM 为 0.78，均优于 CosyVoice 3（CER 1.21、SIM 0.75）。",
+     [(1.05, "result", 1.21, "CosyVoice 3"), (0.78, "result", 0.75, "CosyVoice 3")]),
+    ("与 Chinchilla 对比：相比直接套用稠密模型的 Chinchilla 定律，预测误差从 9.4% 降至 1.8%。",
+     [(1.8, "result", 9.4, "直接套用稠密模型的 Chinchilla 定律")]),
+])
+def test_round_21_pairs_and_changes(text: str, expected: list[tuple]) -> None:
+    assert [(m.value, m.role, m.baseline, m.compared_to) for m in metrics_of(f"*   {text}")] == expected
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("在仅保留 12.5% KV Cache 的情况下，准确率保持在 98%。", [98.0]),   # how much it keeps: a setting
+    ("准确率（128k 上下文，12.5% KV 预算）为 91.2%。", [91.2]),          # the budget it runs under
+    ("A/B 测试覆盖 5% 流量，GMV +2.7%。", [2.7]),                        # the share of traffic tested
+    ("粒度为 8 的细粒度 MoE 可节省约 37% 的训练 FLOPs。", [37.0]),       # what a variant is set to
+    ("在 30 个候选中，有 24 个被 XRD 确认与预测结构一致。", [24.0]),     # the part of a total confirmed
+    ("在 40 个超参数设置中有 33 个未出现熵崩塌。", [33.0]),
+])
+def test_round_21_figures_and_settings(text: str, kept: list[float]) -> None:
+    assert values(f"*   {text}") == kept
+
+
+@pytest.mark.parametrize("text,benchmark", [
+    ("LIBERO：四个套件 Spatial / Object / Goal / Long 的成功率分别为 98.6%、99.2%、96.8% 和 94.8%。",
+     ["LIBERO (Spatial)", "LIBERO (Object)", "LIBERO (Goal)", "LIBERO (Long)"]),
+    ("Llama-3.1-8B：RULER 89.6（Full-Attn 91.0）。", ["RULER"]),   # a compared figure in parentheses is no subset
+    ("在 MMLU-STEM 上达到 38.9%。", ["MMLU (STEM)"]),
+])
+def test_round_21_benchmark_names(text: str, benchmark: list[str]) -> None:
+    assert [m.benchmark for m in metrics_of(f"*   {text}") if m.role == "result"] == benchmark
+
+
+def test_a_benchmark_papers_own_measurements_stay_its_results() -> None:
+    paper = make_paper(
+        title="RadEval-CN: A Bilingual Benchmark for Chest CT Report Generation",
+        contribution="构建了包含 3,200 例胸部 CT 的报告生成基准 RadEval-CN 及临床感知评价指标 RadScore，评测了 14 个模型。",
+        results="*   **指标有效性**：RadScore 与专家评分的 Kendall τ 达到 0.78。\n"
+                "*   **数据质量**：通过去除可被纯文本模型答对的题目，语言先验泄漏率从 19% 降至 3%。\n"
+                "*   **总体排名**：Gemini 2.5 Pro 得分最高（71.2），GPT-5 为 69.8。")
+    rows = {m.value: (m.role, m.benchmark, m.compared_to) for m in extract_metrics(paper)}
+    assert rows == {0.78: ("result", "RadEval-CN", None), 3.0: ("result", "RadEval-CN", None),
+                    71.2: ("baseline", "RadEval-CN", "Gemini 2.5 Pro"), 69.8: ("baseline", "RadEval-CN", "GPT-5")}
+
+
+def test_a_human_recording_is_a_reference() -> None:
+    rows = {m.value: m.role for m in metrics_of("*   **主观评测**：MOS 为 4.41，真人录音为 4.45。")}
+    assert rows == {4.41: "result", 4.45: "baseline"}
