@@ -28,6 +28,7 @@ _EVIDENCE: dict[str, str] = {
            r"|(?<!vision-)(?<!vision )(?<!visual )(?<!visual-)(?<!modal )(?<!modal large )language models?|思维链|chain-of-thought|\bdllms?\b",
     # 多模态特性/分布 of an action distribution is a statistical property, not several modalities.
     "multimodal": r"多模态(?!特性|分布|性(?!能))|跨模态|全模态|multi-?modal|\bvlms?\b|\bvlas?\b|\bmllms?\b|视觉-?语言|vision-?language|图文|\bomni(?:-?modal)?\b"
+                  r"|(?:影像|放射学?|x\s*光|ct)\s*报告生成|radiology report generation"
                   r"|视听|audio-?video|unified (?:multimodal )?models?",
     "vision": r"(?<!视频)图像|影像|image(?!-to-3d)|(?<!-)\bvisual recognition|计算机视觉(?=[^-–—]*(?:图像|分割|检测|分类))|文生图|text-to-image",
     "video": r"视频|\bvideos?\b|世界模型|world models?",
@@ -57,7 +58,9 @@ _EVIDENCE: dict[str, str] = {
     "generation": r"(?:图像|图片|视频|3d|三维|内容|音频|音乐|语音|文本|资产|结构|场景|蛋白质|骨架|序列)\s*生成|生成式(?!\s*(?:检索|推荐|召回|奖励|验证|评判|评测))|生成模型|生成任务"
                   r"|语音合成|speech synthesis|(?:图像|视频)编辑|image editing|(?<!augmented )(?<!code )(?<!report )generation"
                   r"|generative(?! retrieval| recommend| reward| verif| judge)|\baigc\b|扩散(?![^，。]{0,6}策略)|\bdiffusion\b(?! polic)|文生图|text-to-",
-    "retrieval": r"检索|\brag\b|retrieval|搜索(?!最优|最佳|空间)|\bsearch\b|推荐|recommend|信息获取|information seeking|召回",
+    # Retrieval as a component (记忆检索, long-context retrieval) is weak evidence; RAG, ranking, recommendation are not.
+    "retrieval": r"检索增强|信息检索|稠密检索|\brag\b|(?:information|dense|document|passage|cross-modal|generative) retrieval|retriever"
+                 r"|重排序?|rerank|搜索引擎|search engine|推荐|recommend|信息获取|information seeking|召回",
     "ecommerce": r"电商|电子商务|e-?commerce|零售|商品",
     "safety": r"安全|越狱|jailbreak|隐私|privacy|漏洞|操控|manipulat(?:e|ion) (?:the )?model|\bsafety\b|有害|harmful"
               r"|(?:价值|偏好|人类|临床|医生|healthcare)\s*(?:对齐|alignment)|alignment from",
@@ -71,9 +74,15 @@ _WEAK: dict[str, str] = {
     "efficiency": r"(?<!测试集)(?<!数据集)(?<!基准)压缩(?!.{0,6}(?:基准|评估|测试集))|compression|low-?latency|低延迟|显存|内存"
                   r"|(?<!不增加)(?<!无需额外)(?:计算|部署|训练|推理|token ?)(?:成本|开销)|降低[^，。]{0,8}(?:成本|开销|延迟)|efficient"
                   r"|单张\s*gpu|single gpu|蒸馏|constant-memory|on-device|端侧",
+    "retrieval": r"检索|retrieval|搜索(?!最优|最佳|空间)|\bsearch\b",
 }
 # Words that count only in the head of the 应用领域 line, being too loose anywhere else.
 _HEAD_ONLY: dict[str, str] = {"llm": r"大模型|自然语言处理|\bnlp\b"}
+# Words naming what the methods act on, evidence anywhere in the 应用领域 line: "大模型越狱防御", "大语言模型预训练".
+_OBJECT_OF: dict[str, str] = {
+    "llm": r"(?<!多模态)(?<!视觉)(?:大语言模型|大模型)(?:越狱|安全|对齐|预训练|指令|可验证|推理|的)|长上下文大模型|大语言模型预训练",
+    "multimodal": r"多模态大模型|视频大模型|\bmllms?\b",
+}
 # Readings that a tag word does not mean in its context.
 _NOT: dict[str, str] = {
     # 推理 of reasoning, and inference-time methods, are not efficiency by themselves.
@@ -84,6 +93,7 @@ _RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _EVIDENCE.items()}
 _NOT_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _NOT.items()}
 _HEAD_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _HEAD_ONLY.items()}
 _WEAK_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _WEAK.items()}
+_OBJECT_RES = {tag: re.compile(ascii_bounds(p)) for tag, p in _OBJECT_OF.items()}
 _HEAD_SPLIT_RE = re.compile(r"[、，,；;。（(]|具体|特别|主要|涵盖|\s/\s")
 _MARKUP_RE = re.compile(r"\*\*|\*|`")
 
@@ -122,6 +132,8 @@ def tag_texts(title: str, domain: str, contribution: str) -> list[DomainTag]:
         in_head = "domain" in found and _RES[tag].search(head.lower()) is not None
         if not in_head and tag in _HEAD_RES and (m := _HEAD_RES[tag].search(head.lower())):
             in_head, found["domain"] = True, head[m.start():m.end()]
+        if not in_head and tag in _OBJECT_RES and (m := _OBJECT_RES[tag].search(lowered["domain"])):
+            in_head, found["domain"] = True, places["domain"][m.start():m.end()]
         if weak and (len(weak) + len(found) >= 2 or "title" in weak or _WEAK_RES[tag].search(head.lower())):
             found = {p: found.get(p) or weak[p] for p in places if p in found or p in weak}
             in_head = in_head or bool(_WEAK_RES[tag].search(head.lower()))
@@ -140,6 +152,12 @@ def _resolve(tags: list[DomainTag]) -> list[DomainTag]:
         # Chain-of-thought in a multimodal title is the multimodal model's reasoning, not a text LLM.
         if not re.search(r"大语言模型|language model|\bllm", llm.evidence, re.I):
             drop.add("llm")
+    # A 3D reconstruction paper is `3d`, not image understanding: "计算机视觉 - 3D 重建" names the field it sits in.
+    if "3d" in names:
+        drop.add("vision")
+    # Medical imaging read by a multimodal model (影像报告生成, 多模态大模型评估) is `multimodal` and `medical`.
+    if "medical" in names and "multimodal" in names:
+        drop.add("vision")
     return [t for t in tags if t.domain not in drop]
 
 

@@ -95,7 +95,7 @@ _CLOSED_RE = re.compile(
     r"闭源|商业模型|商用模型|proprietary|closed-source|closed source"
     # "模型权重未公开", "模型与代码均未开源", "不对外开源", "暂无开源计划": its own artifacts, withheld.
     r"|(?:模型|权重|代码|源码|model|weights|code)[^。；\n]{0,12}?(?:未|不|暂不|暂无|均未|均不)(?:对外)?(?:开源|公开|发布|开放|提供下载)"
-    r"|暂无(?:开源|公开|发布)计划"
+    r"|暂无(?:开源|公开|发布)计划|作者(?:并)?未(?:公开|开源|发布)"
     # "仅通过商业 API 提供服务", "仅提供在线 Demo 与 API 访问": offered only as a service.
     r"|仅(?:通过|以|提供|开放)[^。；\n]{0,20}?(?:API|在线|平台|Demo|服务|接口)"
     r"|(?:公司)?内部(?:系统|资产|使用)|部署于(?:公司)?内部"
@@ -110,7 +110,12 @@ _PROMISED_RE = re.compile(
 )
 _ON_A_HUB = r"(?:上传至|上传到|发布于|发布在|托管于|托管在|公开于|开源于)\s*(?:Hugging\s*Face|GitHub|HF|ModelScope|魔搭)"
 # "配比后的 400B Token 数据集已发布于 Hugging Face（…）": the paper's own dataset, put on a hub (labellers count it).
-_OWN_DATASET_ON_HUB_RE = re.compile(rf"(?<!第三方)(?<!公开)(?:数据集|dataset)[^。；\n，,]{{0,6}}?已{_ON_A_HUB}", re.I)
+_HUB = r"(?:Hugging\s*Face|GitHub|HF|ModelScope|魔搭)"
+# "数据集已在 Hugging Face 发布（…）", "筛选后的数据子集已发布在 Hugging Face", "基准数据已在 Hugging Face 发布".
+_OWN_DATASET_ON_HUB_RE = re.compile(
+    rf"(?<!第三方)(?<!公开)(?:数据集|数据子集|基准数据|评测数据|dataset)[^。；\n，,]{{0,6}}?已(?:{_ON_A_HUB}|\s*在\s*{_HUB}\s*上?\s*(?:发布|开源|公开))",
+    re.I)
+_THIRD_PARTY_RE = re.compile(r"第三方|third-party|使用[^。；\n]{0,12}?(?:公开|开源)的", re.I)
 _RELEASED_RE = re.compile(
     rf"{_CODE_WORDS}[^。；\n]{{0,48}}?(?:已|均已|已经|均|全部)\s*(?:在\s*[^。；\n]{{1,20}}?)?(?:开源|公开|发布|开放下载|released)"
     rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|(?:开源|公开|发布)了{_CODE_WORDS}"
@@ -244,8 +249,8 @@ def _code_status(text: str, code_url: str | None) -> str:
             continue
         if _PROMISED_RE.search(clause):
             promised = True
-        elif _OWN_DATASET_ON_HUB_RE.search(clause):
-            return "released"
+        elif _OWN_DATASET_ON_HUB_RE.search(clause) and not _THIRD_PARTY_RE.search(clause):
+            return "released"  # not "使用第三方开源的 DAPO-Math-17k 数据集（已在 GitHub 公开）"
         elif not _OWN_ARTIFACT_RE.search(_LABEL_PREFIX_RE.sub("", clause)):
             continue  # "相关数据集（如 Panda）已在 GitHub 开源": someone else's data, not this paper's code
         elif (m := _RELEASED_RE.search(clause)) and not _NEGATED_RE.search(clause[max(0, m.start() - 3):m.end()]):

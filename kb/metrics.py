@@ -78,7 +78,8 @@ _TO_GAP_RE = re.compile(
     r"^\s*(?:[（(][^（()）\d]{1,30}[）)])?\s*(?:[^\d，,；;。]{0,6}?)(?:至|到|为|→|->|to)\s*(?:了|约|近|大约|仅|只有)?\s*$", re.I)
 # "高于 Wan2.1（84.7）与 HunyuanVideo（83.2）": the next system of a list of compared figures.
 _NEXT_COMPARED_RE = re.compile(r"^\s*[）)]\s*(?:与|和|、|及|以及|,|，)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*[（(]\s*(?:约|近|~|≈)?\s*$")
-_VS_GAP_RE = re.compile(r"^\s*(?:vs\.?|VS|versus|对比|对|[（(]\s*(?:基线|baseline|原始|原|此前|之前)[^\d，,；;。]{0,6}?)\s*$", re.I)
+_VS_GAP_RE = re.compile(r"^\s*(?:(?:vs\.?|VS|versus)(?:\s*(?P<sys>[^\d，,；;。（()）\s][^\d，,；;。（()）]{0,20}?))?|对比|对"
+                        r"|[（(]\s*(?:基线|baseline|原始|原|此前|之前)[^\d，,；;。]{0,6}?)\s*$", re.I)  # "8.31 vs 原模型 8.35"
 _QUALIFIER_RE = re.compile(r"(?:约|超过|高达|仅|近|接近|最高|逾|不到|少于|小于|大于|多于|达|了|<|>|≈|~|≤|≥|＜|＞|\s)+$")
 _IMPROVE_RE = re.compile(r"↑|提升|提高|增加|增长|超越|超过|优于|上升|改善|加速|提速|加快|更快|领先|高出|faster|improv|gain|outperform|boost|increase", re.I)
 _REDUCE_RE = re.compile(r"↓|降低|减少|下降|节省|压缩|缩短|减小|削减|降至|reduc|lower|cut|decrease|sav", re.I)
@@ -155,8 +156,8 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
                 used.add(i + 1)  # "Qwen2.5-VL-72B 的准确率从 58.4% 降至 39.0%": two levels of an evaluated system
                 continue
             pairs[i + 1] = (i, roles.from_system(before))  # 从 79.3% 提升至 84.6%
-        elif _VS_GAP_RE.match(gap):
-            pairs[i] = (i + 1, None)  # 98.4 vs 77.0, 8.7（基线 10.2）
+        elif vs := _VS_GAP_RE.match(gap):
+            pairs[i] = (i + 1, vs.group("sys"))  # 98.4 vs 77.0, 8.31 vs 原模型 8.35, 8.7（基线 10.2）
         elif (system := roles.pair_gap(gap)) is not None:
             pairs[i] = (i + 1, system)  # 平均分（72.5）显著高于标准微调（70.1）
         elif (system := roles.paren_system(gap)) is not None and (fig.unit == nxt.unit or None in (fig.unit, nxt.unit)):
@@ -327,7 +328,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
                 and not benchmarks.is_known(raw_bench) \
                 and subsets.whole_between(text.rfind(raw_bench, 0, fig.start) + len(raw_bench), fig.start):
             raw_bench = suite.group(1)  # "…和 LIBERO-Long 上分别…，平均成功率为 96.9%": the average is the family's
-        subset = _subset(subsets, raw_bench, fig.start, i) or subsets.after_figure(i, fig.end) if raw_bench else None
+        subset = _subset(subsets, raw_bench, fig.start, i, starts) or subsets.after_figure(i, fig.end) if raw_bench else None
         if subset and not any(o.lower() == subset.lower() for o in own):  # "DataSieve 子集" is the paper's own data
             raw_bench = f"{raw_bench} ({subset})"
         rows.append(Metric(
@@ -341,12 +342,19 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             setting=roles.setting_of(text[max(0, fig.start - WINDOW):fig.end + WINDOW]), benchmark_raw=raw_bench,
         ))
     return rows
-def _subset(subsets: SubsetReader, family: str, at: int, index: int) -> str | None:
+def _subset(subsets: SubsetReader, family: str, at: int, index: int, spot_starts: list[int]) -> str | None:
     """The subset of `family` the figure at `at` is on, from the family's nearest mention before it."""
     pos = subsets.text.rfind(family, max(0, at - 2 * WINDOW), at)
-    subset = subsets.subset(pos + len(family) if pos >= 0 else 0, index)
+    family_end = pos + len(family) if pos >= 0 else 0
+    subset = subsets.subset(family_end, index)
     # "Amazon Reviews：在 Beauty、Sports 子集上分别…" already read the registry's Amazon Beauty.
-    return None if subset is None or subset.lower() in family.lower() else subset
+    if subset is None or subset.lower() in family.lower():
+        return None
+    # "在 MMBench、MMStar 和 MathVista 的 testmini 划分上": a split named after another benchmark is that one's.
+    named_at = subsets.text.find(subset, family_end)
+    if pos >= 0 and named_at > 0 and any(family_end <= s < named_at for s in spot_starts):
+        return None
+    return subset
 
 
 def _direction(before: str, after: str, sign: str) -> str:

@@ -74,7 +74,7 @@ _WINS_AFTER_RE = re.compile(r"^\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,20}?(
                             r"|[^，,；;。]{0,4}?(?:取得|达到|实现)[^，,；;。]{0,8}?(?:最优|最佳|第一|SOTA))")
 _SET_AS_BEFORE_RE = re.compile(r"为\s*$")
 _OF_NOUN_AFTER_RE = re.compile(r"^\s*的\s*(?!模型|方法|成绩|水平|结果|分数|得分)[\u4e00-\u9fffA-Za-z]")
-_SOLVED_BEFORE_RE = re.compile(r"(?:解决了?|答对了?|做对了?|证明了?|攻克了?|solved)\s*(?:约|近|仅|只)?\s*$")
+_SOLVED_BEFORE_RE = re.compile(r"(?:解决了?|答对了?|做对了?|证明了?|攻克了?|确认了?|solved)\s*(?:约|近|仅|只)?\s*$")
 _OUT_OF_AFTER_RE = re.compile(r"^\s*(?:个|道|题|项)[^，,；;。\d]{0,4}?[（(]\s*(?:共|总共|总计|out of)\s*\d")
 # The scale a score is given on: "MOS 为 4.12（5 分制）", "10-point scale".
 _SCALE_AFTER_RE = re.compile(r"\s*(?:分制|点量表|级量表|-point scale|point scale)")
@@ -108,7 +108,7 @@ _YEAR_MONTH_NEAR_RE = re.compile(r"^\s*[–—~～至-]\s*(?:19|20)\d\d\.\d|[–
 _TOLERANCE_BEFORE_RE = re.compile(r"±\s*$")  # "MOS 为 4.38 ± 0.07": the spread of a figure, not one
 _MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM|显卡|GPU|卡)(?!占用)")
 _MEMORY_BEFORE_RE = re.compile(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$")
-_LENGTH_BEFORE_RE = re.compile(r"长达\s*$")
+_LENGTH_BEFORE_RE = re.compile(r"长达\s*$|(?:能够|可以|可)?(?:生成|合成)\s*$")  # 长达 120 秒的视频, 生成 60 秒以上的长视频
 _CONTEXT_WORD_RE = re.compile(r"长度|上下文|最长|窗口|context|length|chunk", re.I)
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _OPEN_PAREN_BEFORE_RE = re.compile(r"[（(]\s*$")
@@ -138,6 +138,10 @@ _DEGREE_ERROR_RE = re.compile(r"误差|error|偏差|deviation", re.I)
 _SET_TO_BEFORE_RE = re.compile(r"将(?P<what>[^，,；;。\d]{1,20}?)(?:减少|降低|压缩|缩减|增加|提高|设为|设置为|调整|控制)(?:至|到|为)\s*$")
 _EFFECT_AFTER_RE = re.compile(r"\s*(?:的情况下)?\s*[，,]?\s*(?:即可|便可|就能|可以|可|能够|能)?\s*(?:带来|实现|获得|换来|使)")
 _THRESHOLD_AFTER_RE = re.compile(r"\s*(?:meV|eV)\s*/\s*atom\s*(?:以内|以下|之内)")  # an energy MAE in meV/atom is a figure
+_BOUND_BEFORE_RE = re.compile(r"(?:低于|小于|不超过|不高于|<|≤|＜)\s*$")
+_ENERGY_AFTER_RE = re.compile(r"\s*(?:meV|eV)\s*/\s*atom\s*(?:的|[）)])")  # "低于 0.1 eV/atom 的结构"; not "偏差低于 0.05 eV/atom"
+_BITRATE_AFTER_RE = re.compile(r"\s*(?:kbps|Kbps|bps|kHz)\b")
+_LOWERED_TO_BEFORE_RE = re.compile(r"(?:降至|降低到|降到|压缩到|压缩至|仅需|低至)\s*(?:约)?\s*$")
 _TOP_SHARE_BEFORE_RE = re.compile(r"(?:排名|位列)?前\s*$")
 _TARGET_BEFORE_RE = re.compile(r"目标[\u4e00-\u9fff]{0,6}\s*(?:为|是)?\s*$")
 _THRESHOLD_BEFORE_RE = re.compile(r"(?:E_?hull|阈值|threshold)\s*[<≤＜]\s*$", re.I)
@@ -266,6 +270,9 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # 排名前 10% 的人类选手: who is counted, not a figure
     if _TARGET_BEFORE_RE.search(before[-12:]):
         return False  # 在目标带隙 3.0 eV 的条件生成中: the value asked for, not one achieved
+    if (_BOUND_BEFORE_RE.search(before[-4:]) and _ENERGY_AFTER_RE.match(text, start + len(raw))) \
+            or (_BITRATE_AFTER_RE.match(text, start + len(raw)) and not _LOWERED_TO_BEFORE_RE.search(before[-6:])):
+        return False  # 距凸包能量低于 0.1 eV/atom: a criterion; 在 0.6 kbps 的低码率下: an operating point
     if _THRESHOLD_AFTER_RE.match(text, unit_end) or _THRESHOLD_BEFORE_RE.search(before[-12:]) or _GREEK_BEFORE_RE.search(before[-1:]):
         return False  # 凸包上方 0.1 eV/atom 以内, E_hull < 0.1: a criterion; π0: a name
     if _REQUIREMENT_AFTER_RE.match(text, unit_end):

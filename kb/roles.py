@@ -35,6 +35,7 @@ _LEVEL_AFTER_VERB_RE = re.compile(r"(?:至|(?<!不)到|为|成|\bto)\s*(?:了|�
 # "仅需 10% 的数据", "仅消耗微调过程约 20% 的时间": a share of what the compared setup needs.
 _SHARE_RE = re.compile(r"(?:仅|只)(?:需|需要|使用|用|消耗|占用?|保留)[^，,；;。\d]{0,8}?(?:了|约|近)?\s*$")
 _EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:[\u4e00-\u9fff]{0,4}?(?:显存|内存|计算|时间|延迟|开销))?\s*(?:占用|消耗|需要|引入|带来|开销)?\s*(?:均|仅)?\s*(?:约|近|仅|不到|低于|小于|不超过|少于)?\s*$")  # "额外 10% 的困难 Prompt", "额外占用约 14% 的显存"
+_SHARE_OF_BEFORE_RE = re.compile(r"(?:仅|只)(?:为|是|有|需|占)\s*[^，,；;。\d]{1,12}?的\s*(?:约)?\s*$")
 _AMOUNT_LEVEL_RE = re.compile(r"(?:降幅|涨幅|增幅|提升幅度|下降幅度)\s*(?:为|约|达|达到|高达|超过|近)*\s*$")
 # Nouns naming an amount of change: a level after them ("降幅为 21.4 个百分点") is the amount moved.
 _AMOUNT_NOUN_RE = re.compile(r"降幅|涨幅|增幅|提升幅度|下降幅度|优势|增益|损失|提升|下降|gain|drop", re.I)
@@ -159,6 +160,8 @@ def change_of(phrase: str, clause: str, after: str, unit: str | None) -> tuple[b
         return False, None  # "仅需 10% 的数据" is the share of the budget a method needs: a level it reaches
     if unit == "%" and (m := _AMOUNT_LEVEL_RE.search(phrase[-10:])):
         return True, _direction_word(m.group(0))  # "降幅约 40%": the amount moved, not a level
+    if unit == "%" and _SHARE_OF_BEFORE_RE.search(phrase[-20:]):
+        return True, "decrease"  # "平均 Token 消耗仅为基线的 45%": a cut, written as what is left
     if _EXTRA_RE.search(phrase[-12:]):
         return True, "increase"
     if unit == "pp":
@@ -306,8 +309,8 @@ def is_baseline_subject(clause: str) -> bool:
     or 原始 names a variant of the metric ("原始胜率为 49.8%").
     """
     m = _OWN_BASELINE_RE.search(clause[-20:])
-    if m is None:
-        return False
+    if m is None or _SHARE_OF_BEFORE_RE.search(clause[-20:]):
+        return False  # "Token 消耗仅为基线的 45%": a ratio to the baseline, not the baseline's figure
     tail = clause[-20:]
     if _AGAINST_RE.search(tail[:m.start()]) or (m.group() == "原始" and _RAW_METRIC_RE.match(tail, m.end())):
         return False

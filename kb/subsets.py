@@ -23,7 +23,7 @@ from kb.respective import RESPECTIVELY_RE, STOP_RE
 _NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”|[（(][A-Za-z][A-Za-z0-9 \-]{2,30}[）)])"
 _LIST_SEP = r"\s*(?:、|/|与|和|及|,|，|&|\band\b)\s*"
 _COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?\s*(?:学科|属性绑定|难度)?"
-_KEYWORD = r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|领域上|领域中|版本上|任务上|split|subset|suite|track)"
+_KEYWORD = r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|领域上|领域中|版本上|任务上|难度上|难度级别|split|subset|suite|track)"
 # "在 Vision-Only 子集上", "En.MC 与 Retr.KV 子任务", "Spatial / Object / Goal / Long 四个子集".
 _KEYED_RE = re.compile(rf"(?<![A-Za-z0-9.\-+/_])(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME}){{0,7}})\s*{_COUNT}\s*{_KEYWORD}", re.I)
 _KEYWORD_RE = re.compile(_KEYWORD, re.I)
