@@ -132,6 +132,7 @@ def tag_texts(title: str, domain: str, contribution: str) -> list[DomainTag]:
         in_head = "domain" in found and _RES[tag].search(head.lower()) is not None
         if not in_head and tag in _HEAD_RES and (m := _HEAD_RES[tag].search(head.lower())):
             in_head, found["domain"] = True, head[m.start():m.end()]
+        # What the methods act on counts anywhere in the line, as the head does ("AI 安全、大模型越狱防御").
         if not in_head and tag in _OBJECT_RES and (m := _OBJECT_RES[tag].search(lowered["domain"])):
             in_head, found["domain"] = True, places["domain"][m.start():m.end()]
         if weak and (len(weak) + len(found) >= 2 or "title" in weak or _WEAK_RES[tag].search(head.lower())):

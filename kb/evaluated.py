@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from kb import benchmarks, roles
-from kb.metric_names import metric_mentions
 from kb.benchmark_names import EVALUATING_TITLE_RE, MODEL_RE
+from kb.metric_names import metric_mentions
 from kb.parse import Paper
 
 # "并对 14 个前沿模型进行系统评测", "系统评测了 GPT、Claude … 等闭源与开源模型", "评测发现…".
@@ -172,7 +172,5 @@ def compared_subject(clause: str, own: tuple[str, ...], compared: frozenset[str]
         return None
     if metric_mentions(name) or benchmarks.is_known(name):
         return None  # "MOS 为 4.12", "WikiText-2 上为 5.8"
-    known = any(c == name or c.startswith(name + " ") or (name.startswith(c) and len(c) >= 3)
-                                         for c in compared)
+    known = any(c == name or c.startswith(name + " ") or (name.startswith(c) and len(c) >= 3) for c in compared)
     return name if known else None
-

@@ -78,8 +78,10 @@ _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|
 _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高)\s*(?:至|到)\s*(?:了)?\s*$")
 # The compared figure closes its parenthesis, after a unit the number parser does not know (meV/atom, m²/s², /s).
 _PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?|[^\s，,；;。（()）\d\u4e00-\u9fff]{1,12})?\s*[）)]")
+# The unmodified starting point a method is measured against: "全注意力为 88.6", "FP16 为 2.86".
+_STARTING_POINT = r"全注意力|全量注意力|未压缩模型|(?<![A-Za-z])(?:FP16|BF16)(?:\s*模型)?"
 _OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|原模型|此前|之前|早期的|先前的|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定)"
-                             r"|(?:全注意力|全量注意力|未压缩模型|(?<![A-Za-z])(?:FP16|BF16)(?:\s*模型)?)(?=\s*(?:为|是|仅为)))", re.I)
+                             rf"|(?:{_STARTING_POINT})(?=\s*(?:为|是|仅为)))", re.I)
 _REFERENCE_LABEL_RE = re.compile(r"参考|参照|对照|参考对比|参考基线|作为对照|reference|for reference", re.I)
 _COMPARISON_LABEL_RE = re.compile(r"对比|比较|对比基线|基线对比|与\s*[^：:]{1,12}\s*(?:的)?(?:对比|比较)|comparison|vs\.?\s*\S+", re.I)
 _OWN_WORDS_RE = re.compile(r"本文|我们|本方法|该方法|我们的|\bours?\b", re.I)
@@ -207,7 +209,6 @@ def compared_before(before: str, after: str) -> str | None:
 
 def paren_system(gap: str) -> str | None:
     """The compared system when `gap` is what separates "1.83%" from "（F5-TTS 为 2.42%" ; else None."""
-    from kb.metric_names import metric_mentions  # metric words live with the metric names
     m = _PAREN_SYSTEM_RE.match(gap)
     if m is None or CHANGE_WORD_RE.search(m.group("sys")):
         return None  # "（相对提升为 5%）" is a second figure of this paper's
@@ -250,8 +251,8 @@ _MODEL_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>[A-Za-zπ][\w.\-]*(?:[ ][\w
 
 
 # "平均 88.1，全注意力为 88.6": a clause of its own giving the starting point its figure after this paper's.
-_BASELINE_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>全注意力|全量注意力|未压缩模型|(?<![A-Za-z])(?:FP16|BF16)(?:\s*模型)?|原始模型|原模型"
-                                 r"|基线(?:模型|方法)?|基座模型)\s*(?:为|是|仅为)\s*(?:约)?\s*$")
+_BASELINE_CLAUSE_RE = re.compile(rf"[，,；;]\s*(?P<sys>{_STARTING_POINT}|原始模型|原模型|基线(?:模型|方法)?|基座模型)"
+                                 r"\s*(?:为|是|仅为)\s*(?:约)?\s*$")
 
 
 def baseline_clause_system(before: str) -> str | None:
