@@ -246,7 +246,8 @@ def _is_benchmark_name(name: str) -> bool:
 _TITLE_BENCHMARK_RE = re.compile(r"\bbenchmark", re.I)
 # "OfficeArena: Benchmarking LLM Agents …", "LongVid-Eval: Do Video LLMs Really Watch …": a title saying it tests models.
 EVALUATING_TITLE_RE = re.compile(
-    r"[:：]\s*(?:Benchmarking|Evaluating|Evaluation of|Assessing|Do|Does|Can|Are|Is|How (?:Well|Far|Good|Much))\b", re.I)
+    r"[:：]\s*(?:Benchmarking|(?:Meta-)?Evaluating|Evaluation of|Assessing|Measuring|Diagnosing|Probing|Do|Does|Can|Are|Is"
+    r"|How (?:Well|Far|Good|Much)|An? (?:[\w-]+ ){0,3}Benchmark)\b", re.I)
 _INTRODUCED_RE = "(?:构建|提出|推出|发布|引入|建立|创建|introduce|present|propose)"
 
 

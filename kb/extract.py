@@ -88,7 +88,7 @@ _CLAUSE_SPLIT_RE = re.compile(r"[。；;\n]")
 _RELEASE_WORD_RE = re.compile(r"开源|公开|发布|上传|托管|开放|releas|available|open-source|https?://", re.I)
 _TITLE_SPLIT_RE = re.compile(r"[:：]")
 _OWN_BENCHMARK_RE = re.compile(r"bench|gym|qa|set|eval|data", re.I)
-_CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|仓库|框架|工具包?|资源|实现|脚本|沙盒|测试用例|code|weights|models?|scripts?|repo(?:sitory)?)"
+_CODE_WORDS = r"(?:代码|源码|源代码|模型|权重|检查点|仓库|框架|工具包?|资源|实现|脚本|沙盒|测试用例|code|weights|checkpoints?|models?|scripts?|repo(?:sitory)?)"
 _OWN_ARTIFACT_RE = re.compile(_CODE_WORDS, re.I)
 _LABEL_PREFIX_RE = re.compile(r"^[\s*\-]*[^：:，。]{1,12}[：:]")  # "代码/数据：" names the topic, not what was released
 _CLOSED_RE = re.compile(
@@ -104,7 +104,7 @@ _CLOSED_RE = re.compile(
 _COMPARED_RE = re.compile(r"对比|相比|优于|超越|超过|媲美|相当|baseline|基线|than|vs|闭源的|闭源模型[（(]?(?:如|例如)", re.I)
 _NEGATED_RE = re.compile(r"未|没有|无(?!需)|不|闭源|\bnot\b", re.I)
 _PROMISED_RE = re.compile(
-    r"(?:将|计划|即将|拟|承诺|预计)[^。；\n]{0,24}?(?:开源|公开|发布|released?)|接收后[^。；\n]{0,12}?(?:开源|公开|发布)"
+    r"(?:将|计划|即将|拟|承诺|预计)[^。；\n]{0,40}?(?:开源|公开|发布|released?)|接收后[^。；\n]{0,12}?(?:开源|公开|发布)"
     r"|will (?:be )?(?:release|open-source|made (?:publicly )?available|available)|to be released|coming soon",
     re.I,
 )
@@ -113,14 +113,17 @@ _ON_A_HUB = r"(?:上传至|上传到|发布于|发布在|托管于|托管在|公
 _HUB = r"(?:Hugging\s*Face|GitHub|HF|ModelScope|魔搭)"
 # "数据集已在 Hugging Face 发布（…）", "筛选后的数据子集已发布在 Hugging Face", "基准数据已在 Hugging Face 发布".
 _OWN_DATASET_ON_HUB_RE = re.compile(
-    rf"(?<!第三方)(?<!公开)(?:数据集|数据子集|基准数据|评测数据|dataset)[^。；\n，,]{{0,6}}?已(?:{_ON_A_HUB}|\s*在\s*{_HUB}\s*上?\s*(?:发布|开源|公开))",
+    rf"(?<!第三方)(?<!公开)(?:数据集|数据子集|基准数据|评测数据|训练数据|dataset)[^。；\n，,（()）]{{0,12}}?(?:{_ON_A_HUB}|\s*在\s*{_HUB}\s*上?\s*(?:发布|开源|公开)"
+    r"|已?(?:开源|公开|发布)(?:于|在)\s*https?://)",
     re.I)
-_THIRD_PARTY_RE = re.compile(r"第三方|third-party|使用[^。；\n]{0,12}?(?:公开|开源)的", re.I)
+_THIRD_PARTY_RE = re.compile(r"第三方|third-party|原作者|原始作者|使用[^。；\n]{0,12}?(?:公开|开源)的", re.I)
 _RELEASED_RE = re.compile(
     rf"{_CODE_WORDS}[^。；\n]{{0,48}}?(?:已|均已|已经|均|全部)\s*(?:在\s*[^。；\n]{{1,20}}?)?(?:开源|公开|发布|开放下载|released)"
     rf"|(?:已|均已)?在\s*GitHub\s*上?(?:开源|公开|发布)|(?:开源|公开|发布)了{_CODE_WORDS}"
     # "模型权重已上传至 Hugging Face", "模型与训练数据发布于 Hugging Face：https://…": put where anyone can fetch them.
-    rf"|{_CODE_WORDS}[^。；\n]{{0,16}}?(?:已)?{_ON_A_HUB}"
+    rf"|{_CODE_WORDS}[^。；\n]{{0,16}}?(?:已)?{_ON_A_HUB}|{_CODE_WORDS}\s*在\s*{_HUB}\s*上?\s*(?:开源|公开|发布)"
+    # "论文提供了 Hugging Face 上的 LoRA 权重（https://…）": its own weights, where anyone can fetch them.
+    rf"|提供了?\s*{_HUB}\s*上的[^。；\n]{{0,12}}?{_CODE_WORDS}"
     rf"|{_CODE_WORDS}[^。；\n]{{0,30}}?以[^。；\n]{{0,20}}?(?:协议|许可证?)\s*(?:开源|公开|发布)"  # 以 Apache-2.0 协议公开
     # "项目主页与代码：https://…": the code's address given under its label.
     rf"|(?:代码|源码|code)[^：:。；\n]{{0,6}}[：:]\s*https?://"

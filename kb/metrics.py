@@ -25,6 +25,7 @@ from kb.sentences import Sentence, bullet_sentences
 METRIC_SECTIONS: tuple[str, ...] = ("results", "contribution", "innovations", "usage")
 _DIRECTIONS = {"improve": "increase", "reduce": "decrease"}
 _INFERENCE_RE = re.compile(r"推理|延迟|inference|latency", re.I)
+_TRAINING_TIME_RE = re.compile(r"训练[^，,；;。]{0,20}?(?:耗时|用时|需要?约|约需)")
 _RUN_COST_RE = re.compile(r"约需|需要?约|耗时|用时|需[^，,；;。]{0,16}?约|频率达到?")
 # A method the contribution proposes by name; a benchmark it builds is not one (its own benchmark is read apart).
 _PROPOSED_METHOD_RE = re.compile(
@@ -78,6 +79,9 @@ _TO_GAP_RE = re.compile(
     r"^\s*(?:[（(][^（()）\d]{1,30}[）)])?\s*(?:[^\d，,；;。]{0,6}?)(?:至|到|为|→|->|to)\s*(?:了|约|近|大约|仅|只有)?\s*$", re.I)
 # "高于 Wan2.1（84.7）与 HunyuanVideo（83.2）": the next system of a list of compared figures.
 _NEXT_COMPARED_RE = re.compile(r"^\s*[）)]\s*(?:与|和|、|及|以及|,|，)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*[（(]\s*(?:约|近|~|≈)?\s*$")
+# "比例达到 24.6%，约为 MatterGen（8.2%）的 3 倍": the compared system's level, inside a ratio to it.
+_TIMES_OF_GAP_RE = re.compile(r"^\s*[，,]?\s*(?:约为|约是|为|是|相当于)\s*(?P<sys>[^，,；;。\d（()）]{1,30}?)\s*[（(]\s*$")
+_TIMES_AFTER_RE = re.compile(r"\s*%?\s*[）)]\s*的\s*(?:约)?\s*\d+(?:\.\d+)?\s*(?:倍|×)")
 _VS_GAP_RE = re.compile(r"^\s*(?:(?:vs\.?|VS|versus)(?:\s*(?P<sys>[^\d，,；;。（()）\s][^\d，,；;。（()）]{0,20}?))?|对比|对"
                         r"|[（(]\s*(?:基线|baseline|原始|原|此前|之前)[^\d，,；;。]{0,6}?)\s*$", re.I)  # "8.31 vs 原模型 8.35"
 _QUALIFIER_RE = re.compile(r"(?:约|超过|高达|仅|近|接近|最高|逾|不到|少于|小于|大于|多于|达|了|<|>|≈|~|≤|≥|＜|＞|\s)+$")
@@ -99,7 +103,7 @@ _PHRASE_END_RE = re.compile(r"[，,；;。（(]")  # the end of the phrase after
 
 
 # What a benchmark paper measures of itself (LABELLING.md): agreement, correlation, its size, error analyses.
-_OWN_MEASURE_RE = re.compile(r"一致|相关|Spearman|Kendall|Pearson|κ|kappa|agreement|correlat|题量|本文|我们|失败分析|错误分析|误判|人工复核|占",
+_OWN_MEASURE_RE = re.compile(r"一致|相关|Spearman|Kendall|Pearson|κ|kappa|agreement|correlat|题量|本文|我们|失败分析|错误分析|误判|人工复核|占|剔除|过滤掉",
                              re.I)
 
 
@@ -160,6 +164,8 @@ def _pairs(text: str, figures: list[Figure], own_methods: tuple[str, ...] = (), 
             pairs[i] = (i + 1, vs.group("sys"))  # 98.4 vs 77.0, 8.31 vs 原模型 8.35, 8.7（基线 10.2）
         elif (system := roles.pair_gap(gap)) is not None:
             pairs[i] = (i + 1, system)  # 平均分（72.5）显著高于标准微调（70.1）
+        elif (times := _TIMES_OF_GAP_RE.match(gap)) and _TIMES_AFTER_RE.match(text, nxt.end):
+            pairs[i] = (i + 1, times.group("sys").strip())  # 达到 62.3%，约为 MatterGen（38.0%）的 1.6 倍
         elif (system := roles.paren_system(gap)) is not None and (fig.unit == nxt.unit or None in (fig.unit, nxt.unit)):
             pairs[i] = (i + 1, system)  # WER 为 1.83%（F5-TTS 为 2.42%）
         else:
@@ -226,7 +232,9 @@ def _is_speed(metric: Metric) -> bool:
     if metric.unit in ("FPS", "s", "ms") and _INFERENCE_RE.search(metric.evidence):
         return True
     # "量化 Llama-3-70B 需单张 H100 约 5 小时", "生成一段视频耗时约 12 分钟", "控制频率达到 50 Hz": what running it costs.
-    return metric.unit in ("s", "min", "h", "Hz") and bool(_RUN_COST_RE.search(metric.evidence))
+    # Not how long training took ("完整训练在 16 张 H100 上耗时约 20 小时"): a budget, which labellers leave out.
+    return (metric.unit in ("s", "min", "h", "Hz") and bool(_RUN_COST_RE.search(metric.evidence))
+            and not _TRAINING_TIME_RE.search(metric.evidence))
 
 
 def own_names(title: str, contribution: str = "") -> tuple[str, ...]:
@@ -307,7 +315,7 @@ def _metrics_in(sentence: Sentence, section: str, previous_metric: str | None = 
             elif not evaluation and (other := evaluated.compared_subject(clause, own, others)):
                 role, system = "baseline", other  # "QuIP# 在同设置下为 6.48": a system the paper compares itself with
         if evaluation and role == "result" and section == "results" and baseline_fig is None and not _OWN_MEASURE_RE.search(text) \
-                and not roles.names_own_method(text, own):
+                and not roles.names_own_method(text, tuple(o for o in own if o != default)):  # its benchmark is no method
             # A benchmark paper's score that no clause gives to its own method, nor is one of its measurements of
             # itself, belongs to the systems it evaluates ("所有模型的平均成功率在 Short 子集上为 52.3%").
             role = "baseline"

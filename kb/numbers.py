@@ -70,7 +70,7 @@ _WON_AFTER_RE = re.compile(r"^\s*个[^，,；;。\d]{0,6}?(?:上)?(?:均|都)?(?
 # of a total that the method won or got right is its result; the total is a count.
 _OF_TOTAL_BEFORE_RE = re.compile(
     r"\d+\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,12}?(?:中|里)(?:的|有|[，,]\s*(?:有|其中))?|[^，,；;。\d]{0,12}?[，,]\s*其中)\s*(?:有|共有)?\s*$")
-_WINS_AFTER_RE = re.compile(r"^\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,20}?(?:上)?(?:均|都)?(?:优于|超过|胜过|超越|成功|保持一致|一致|被[^，,；;。\d]{0,8}?确认|未出现)"
+_WINS_AFTER_RE = re.compile(r"^\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,20}?(?:上)?(?:均|都)?(?:优于|超过|胜过|超越|成功|保持一致|一致|(?:被|经)[^，,；;。]{0,12}?确认|未出现)"
                             r"|[^，,；;。]{0,4}?(?:取得|达到|实现)[^，,；;。]{0,8}?(?:最优|最佳|第一|SOTA))")
 _SET_AS_BEFORE_RE = re.compile(r"为\s*$")
 _OF_NOUN_AFTER_RE = re.compile(r"^\s*的\s*(?!模型|方法|成绩|水平|结果|分数|得分)[\u4e00-\u9fffA-Za-z]")

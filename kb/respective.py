@@ -22,6 +22,7 @@ _PLAIN_SEPARATOR_RE = re.compile(r"^\s*(?:[、,，/&]|和|与|及|\band\b)\s*$",
 _OPEN_NAMED_PAREN_RE = re.compile(
     r"[（(]\s*(?:(?P<sys>[^（()）\d，,；;。:：]{1,16}?)\s*(?:为|是|[:：])|(?P<metric>[A-Za-z][A-Za-z0-9@\-]*))\s*$")
 _METRIC_SEPARATOR_RE = re.compile(r"^\s*(?:[、,，/&]|和|与|及)\s*[A-Za-z][A-Za-z0-9@\-]*\s*(?:为|[:：])?\s*$")
+_TO_LIST_GAP_RE = re.compile(r"^\s*%?\s*[^\d，,；;。]{0,8}?(?:至|到|→)\s*(?:了|约)?\s*$")
 _ON_LIST_RE = re.compile(
     r"在\s*(?P<names>[A-Za-z][A-Za-z0-9\-+_.]*(?:\s*(?:、|,|，|和|与|及|以及)\s*[A-Za-z][A-Za-z0-9\-+_.]*)+)\s*(?:等)?\s*(?:基准|数据集)?\s*上[^，。；]{0,4}?分别")
 _NAME_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-+_.]*(?![A-Za-z0-9])")
@@ -54,6 +55,12 @@ def respective_benchmarks(text: str, figures: list[tuple[int, int]],
             if names:
                 out.update({i: s[3] for i, s in zip(run, names)})
                 previous = names
+                # "分别从 26.7% 和 61.4% 提升至 36.5% 和 70.2%": the levels reached answer the same names.
+                reached = list(range(run[-1] + 1, run[-1] + 1 + len(run)))
+                if reached[-1] < len(figures) and _TO_LIST_GAP_RE.match(text[figures[run[-1]][1]:figures[reached[0]][0]]) \
+                        and all(_SEPARATOR_RE.match(text[figures[i - 1][1]:figures[i][0]]) for i in reached[1:]):
+                    out.update({i: s[3] for i, s in zip(reached, names)})
+                    run = reached
             floor = max(floor, bisect.bisect_left(spot_starts, figures[run[-1]][1]))
     return out
 

@@ -79,7 +79,7 @@ _RAISED_TO_RE = re.compile(r"(?:提升|提高|增加|降低|减少|改善|推高
 # The compared figure closes its parenthesis, after a unit the number parser does not know (meV/atom, m²/s², /s).
 _PAREN_AFTER_RE = re.compile(r"^\s*(?:分|points?|[^\s，,；;。（()）\d\u4e00-\u9fff]{1,12})?\s*[）)]")
 # The unmodified starting point a method is measured against: "全注意力为 88.6", "FP16 为 2.86".
-_STARTING_POINT = r"全注意力|全量注意力|未压缩模型|(?<![A-Za-z])(?:FP16|BF16)(?:\s*模型)?"
+_STARTING_POINT = r"全注意力|全量注意力|全量\s*KV\s*(?:Cache|缓存)|未压缩模型|(?<![A-Za-z])(?:FP16|BF16)(?:\s*模型)?"
 _OWN_BASELINE_RE = re.compile(r"(?:基线|baseline|原始|原模型|此前|之前|早期的|先前的|前代|对照|未经|未使用|未加|base model|基座|默认(?:配置|配比|设置|设定)"
                              rf"|(?:{_STARTING_POINT})(?=\s*(?:为|是|仅为)))", re.I)
 _REFERENCE_LABEL_RE = re.compile(r"参考|参照|对照|参考对比|参考基线|作为对照|reference|for reference", re.I)

@@ -23,7 +23,8 @@ from kb.respective import RESPECTIVELY_RE, STOP_RE
 _NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”|[（(][A-Za-z][A-Za-z0-9 \-]{2,30}[）)])"
 _LIST_SEP = r"\s*(?:、|/|与|和|及|,|，|&|\band\b)\s*"
 _COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?\s*(?:学科|属性绑定|难度)?"
-_KEYWORD = r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|领域上|领域中|版本上|任务上|难度上|难度级别|split|subset|suite|track)"
+_KEYWORD = (r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|领域上|领域中|领域(?=[^，,；;。]{0,4}?分别)|版本上|任务上|难度上|难度级别"
+            r"|split|subset|suite|track)")
 # "在 Vision-Only 子集上", "En.MC 与 Retr.KV 子任务", "Spatial / Object / Goal / Long 四个子集".
 _KEYED_RE = re.compile(rf"(?<![A-Za-z0-9.\-+/_])(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME}){{0,7}})\s*{_COUNT}\s*{_KEYWORD}", re.I)
 _KEYWORD_RE = re.compile(_KEYWORD, re.I)
@@ -37,6 +38,8 @@ _UNKEYED_RES = (
     # "LIBERO 四个子套件（Spatial / Object / Goal / Long）分别为", "四个套件 Spatial / Object / Goal / Long 的成功率分别为":
     # the names after the keyword.
     re.compile(rf"{_KEYWORD}\s*[（(]?\s*(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME})+)\s*[）)]?(?=[^，,；;。]{{0,8}}?分别)", re.I),
+    # "在最难的“跨站点”子集（Cross-site）上": the field's name for it, in parentheses after the keyword.
+    re.compile(rf"{_KEYWORD}\s*[（(]\s*(?P<names>[A-Za-z][A-Za-z0-9.\-+/_ ]{{1,24}}?)\s*[）)]\s*(?:上|中)", re.I),
     re.compile(r"(?P<names>(?:[中英日韩法德俄多]文版|双语版)(?:\s*(?:与|和|、|及)\s*(?:[中英日韩法德俄多]文版|双语版))*)"
                r"(?=\s*(?:上|中)?(?:的)?[^，,；;。\d]{0,8}?(?:分别|为|达到?|得分|下降|提升|降低|高|低))"),
 )
@@ -44,12 +47,12 @@ _SPLIT_RE = re.compile(_LIST_SEP, re.I)
 # Subsets the reports write in Chinese but the field names in English ("Video-MME（无字幕）", "CharXiv 推理子集",
 # "在无字幕与有字幕设置下"): written under the English name, as labellers and leaderboards do.
 _TRANSLATED = {"无字幕": "w/o subs", "有字幕": "w/ subs", "推理": "reasoning", "描述": "descriptive", "英文": "EN",
-               "中文": "CN", "纯文本": "text-only"}
+               "中文": "CN", "纯文本": "text-only", "测试集": "test"}
 _CN_NAME = "|".join(_TRANSLATED)
 _CN_PAREN_RE = re.compile(rf"\s*[（(]\s*({_CN_NAME})\s*[）)]")
 # "在 test-other 上", "在 MS MARCO Dev 上": a split named on its own, of the family the sentence or its label names.
 _SPLIT_ON_RE = re.compile(rf"(?:在|on)\s*(?P<names>{SPLIT_WORD})\s*(?:集|子集|split)?\s*(?:上|中)", re.I)
-_SPLIT_AFTER_RE = re.compile(rf"\s+({SPLIT_WORD})(?=\s*(?:集|子集|split)?\s*(?:上|中|[：:，,]))", re.I)
+_SPLIT_AFTER_RE = re.compile(rf"(?:\s+({SPLIT_WORD})|\s*(测试集))(?=\s*(?:集|子集|split)?\s*(?:上|中|[：:，,]))", re.I)
 _CN_KEYED_RE = re.compile(rf"(?P<names>(?:{_CN_NAME})(?:\s*(?:与|和|、|及)\s*(?:{_CN_NAME}))*)\s*(?:子集|设置|版本|测试集)")
 # "R2R-CE (Val-Unseen)", "Video-MME（w/o subs）".
 # Only plain ASCII without a comma: "（ERA5，2020 年测试）" and "（Fr→En）" are notes on a setting.
@@ -125,7 +128,8 @@ class SubsetReader:
                 or (m := _CN_PAREN_RE.match(text, family_end)) or (family_end and (m := _SPLIT_AFTER_RE.match(text, family_end))):
             # The parenthesis is part of the name: "Video-MME（w/o subs）整体准确率" is still on w/o subs.
             for i in _figures_between(starts, m.end(), end):
-                out[i] = _TRANSLATED.get(m.group(1), m.group(1))
+                name = next(g for g in m.groups() if g)  # the split word, or 测试集
+                out[i] = _TRANSLATED.get(name, name)
         first, last = bisect.bisect_left(self.mention_starts, family_end), bisect.bisect_left(self.mention_starts, end)
         for j in range(first, last):
             m = self.mentions[j]

@@ -484,7 +484,9 @@ DEV_FLOORS = [("dev", 0.93, 0.92, 0.98, 0.92, 0.87, 0.95), ("dev2", 0.96, 0.95, 
               ("dev13", 0.93, 0.92, 0.96, 0.96, 0.89, 0.95), ("dev14", 0.95, 0.94, 0.97, 0.95, 0.86, 0.95),
               ("dev15", 0.90, 0.91, 0.95, 0.94, 0.92, 0.95), ("dev16", 0.90, 0.89, 0.98, 0.89, 0.86, 0.95),
               ("dev17", 0.96, 0.95, 0.97, 0.96, 0.89, 0.95), ("dev18", 0.90, 0.91, 0.96, 0.92, 0.87, 0.95),
-              ("dev19", 0.92, 0.92, 0.98, 0.92, 0.93, 0.95), ("dev20", 0.98, 0.98, 0.98, 0.98, 0.90, 0.95)]
+              ("dev19", 0.92, 0.92, 0.98, 0.92, 0.93, 0.95), ("dev20", 0.98, 0.98, 0.98, 0.98, 0.90, 0.95),
+              ("dev21", 0.95, 0.96, 0.97, 0.96, 0.90, 0.95), ("dev22", 0.93, 0.95, 0.99, 0.93, 0.95, 0.95),
+              ("dev23", 0.92, 0.94, 0.98, 0.96, 0.89, 0.90), ("dev24", 0.90, 0.92, 0.97, 0.93, 0.90, 0.95)]
 
 
 @pytest.mark.parametrize("name,precision,recall,role,benchmark,domain_f1,code", DEV_FLOORS)
@@ -1611,3 +1613,54 @@ def test_round_22_code_status(usage: str, status: str) -> None:
 def test_round_22_tags(title: str, domain: str, contribution: str, present: str, absent: str) -> None:
     tags = {t.domain for t in tag_texts(title, domain, contribution)}
     assert present in tags and absent not in tags
+
+
+# ---------------------------------------------------------------- facts round 23 (tuned on dev21-dev24)
+
+def test_a_benchmark_named_in_its_title_is_no_method_of_the_paper() -> None:
+    # The title's name is the benchmark: a sentence naming it still gives evaluated systems their scores.
+    paper = make_paper(
+        title="VisuLogic-Pro: A Benchmark for Visual Logical Reasoning",
+        contribution="构建了视觉逻辑推理基准 VisuLogic-Pro，评测了 18 个多模态大模型。",
+        results="*   **整体结果**：Gemini 3 Pro 以 58.7% 的准确率位列第一，GPT-5 和 Qwen3-VL-235B 分别为 55.1% 和 47.3%。\n"
+                "*   **模型对比**：在 VisuLogic-Pro 上，GPT-5 的攻击成功率（ASR）最低，为 12.3%。")
+    rows = {m.value: m.role for m in extract_metrics(paper)}
+    assert rows == {58.7: "baseline", 55.1: "baseline", 47.3: "baseline", 12.3: "baseline"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("稳定性：生成结构的稳定率达到 62.3%，约为 MatterGen（38.0%）的 1.6 倍。",
+     [(62.3, "result", 38.0, "MatterGen"), (1.6, "change", None, None)]),
+    ("RULER：在 128k 上下文下得分 81.5，全量 KV Cache 为 83.0。", [(81.5, "result", 83.0, "全量 KV Cache")]),
+    ("在 120 个新颖候选结构中，有 47 个经 DFT 计算确认为稳定结构。", [(47.0, "result", None, None)]),
+])
+def test_round_23_pairs_and_counts(text: str, expected: list[tuple]) -> None:
+    assert [(m.value, m.role, m.baseline, m.compared_to) for m in metrics_of(f"*   {text}")] == expected
+
+
+@pytest.mark.parametrize("text,benchmarks", [
+    ("在 Qwen3-8B-Base 上，AIME 2024 和 AIME 2025 的准确率分别从 26.7% 和 18.9% 提升至 36.5% 和 27.1%。",
+     ["AIME 2024", "AIME 2025"]),
+    ("τ²-bench：在 τ²-bench 的 Retail 和 Airline 领域分别取得 72.4% 和 58.0%。", ["τ²-bench (Retail)", "τ²-bench (Airline)"]),
+    ("MagicBrush：在 MagicBrush 测试集上，CLIP-I 达到 0.921。", ["MagicBrush (test)"]),
+    ("WebArena-Pro：在最难的“跨站点”子集（Cross-site）上成功率为 19.6%。", ["WebArena-Pro (Cross-site)"]),
+])
+def test_round_23_benchmark_names(text: str, benchmarks: list[str]) -> None:
+    assert [m.benchmark for m in metrics_of(f"*   {text}") if m.role == "result"] == benchmarks
+
+
+def test_training_time_is_not_a_run_cost() -> None:
+    usage = "*   **训练**：完整训练在 16 张 H100 上耗时约 20 小时。\n*   **硬件**：生成一段视频耗时约 12 分钟。"
+    assert [m.value for m in extract_metrics(make_paper(usage=usage))] == [12.0]
+
+
+@pytest.mark.parametrize("usage,status", [
+    ("*   **开源情况**：论文提供了 Hugging Face 上的 LoRA 权重（https://huggingface.co/a/b）。", "released"),
+    ("*   **开源情况**：全部 SAE 检查点已发布于 Hugging Face。", "released"),
+    ("*   **开源情况**：模型在 Hugging Face 开源：https://huggingface.co/a/b", "released"),
+    ("*   **开源情况**：合成环境与训练数据已开源于 https://huggingface.co/datasets/a/b", "released"),
+    ("*   **开源情况**：作者表示模型权重将于 2026 年 12 月在 Hugging Face 发布。", "promised"),
+    ("*   **数据说明**：物体网格来自 DexGraspNet 2.0，该数据集由其原作者在 GitHub 上公开。", "not stated"),
+])
+def test_round_23_code_status(usage: str, status: str) -> None:
+    assert extract_facts(make_paper(usage=usage)).code_status == status
