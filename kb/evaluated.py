@@ -80,7 +80,7 @@ _GENERIC_EVALUATED_RE = re.compile(
 
 _EVALUATED_PAREN_RE = re.compile(
     rf"(?:^|[，,、和与及：:]|以及|模型中|系统中|其次(?:为|是))\s*(?P<sys>{_SYSTEM})"
-    r"\s*(?:(?:的)?(?:得分|成绩|表现|[\u4e00-\u9fff]{1,6}率)?(?:最高|最好|最佳|领先|居首))?\s*[（(]\s*$")  # "GPT-5 得分最高（61.3），其次为 Gemini 3 Pro（58.9）"
+    r"\s*(?:(?:的)?\s*(?:得分|成绩|表现|[\u4e00-\u9fff]{1,6}率|[A-Z][A-Za-z@\-]{1,10})?\s*(?:最高|最低|最好|最佳|领先|居首))?\s*[（(]\s*$")  # "GPT-5 得分最高（61.3），其次为 Gemini 3 Pro（58.9）"
 
 
 def evaluated_in_parentheses(before: str, own: tuple[str, ...]) -> str | None:

@@ -110,7 +110,11 @@ def stored_papers(con: duckdb.DuckDBPyConnection) -> list[Paper]:
 # 10: a benchmark named in the title is no method of the paper; more benchmark titles; "X 的…率（ASR）最低，为 N";
 # "约为 Y（b）的 N 倍" pairs; two from-to lists answer one 分别 list of benchmarks; τ²-bench apart from τ-bench; 测试集
 # and a parenthesised name after 子集 as splits; training time is no run cost; hub releases phrased without 已 (dev21–dev24).
-EXTRACTOR_VERSION = 10
+# 11: a rival's change in parentheses, "与 X 基本持平（N）" and "与 X（N）仍有差距" pair; a starting point with an alias;
+# "相对 X 高 N" a change; durations describing inputs, conditions and limits, latency budgets, consumer GPUs and
+# quantization time are not figures; parts of a total after a named subject; RTF a run speed; names in ASCII quotes
+# as subsets (dev25–dev28).
+EXTRACTOR_VERSION = 11
 
 
 def facts_stale(meta: dict[str, str]) -> bool:

@@ -69,9 +69,9 @@ _WON_AFTER_RE = re.compile(r"^\s*个[^，,；;。\d]{0,6}?(?:上)?(?:均|都)?(?
 # "在 72 个数据集中的 51 个上优于 XGBoost", "24 个设计中有 19 个成功表达", "4 种候选材料，其中 3 种成功": the part
 # of a total that the method won or got right is its result; the total is a count.
 _OF_TOTAL_BEFORE_RE = re.compile(
-    r"\d+\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,12}?(?:中|里)(?:的|有|[，,]\s*(?:有|其中))?|[^，,；;。\d]{0,12}?[，,]\s*其中)\s*(?:有|共有)?\s*$")
+    r"\d+\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,12}?(?:中|里)(?:的|有|[，,]\s*(?:有|其中|[^，,；;。\d]{1,20}?有))?|[^，,；;。\d]{0,12}?[，,]\s*其中)\s*(?:有|共有)?\s*$")
 _WINS_AFTER_RE = re.compile(r"^\s*(?:个|种|项|组)(?:[^，,；;。\d]{0,20}?(?:上)?(?:均|都)?(?:优于|超过|胜过|超越|成功|保持一致|一致|(?:被|经)[^，,；;。]{0,12}?确认|未出现)"
-                            r"|[^，,；;。]{0,4}?(?:取得|达到|实现)[^，,；;。]{0,8}?(?:最优|最佳|第一|SOTA))")
+                            r"|[^，,；;。]{0,4}?(?:取得|达到|实现)[^，,；;。]{0,8}?(?:最优|最佳|第一|SOTA|最低|最高))")
 _SET_AS_BEFORE_RE = re.compile(r"为\s*$")
 _OF_NOUN_AFTER_RE = re.compile(r"^\s*的\s*(?!模型|方法|成绩|水平|结果|分数|得分)[\u4e00-\u9fffA-Za-z]")
 _SOLVED_BEFORE_RE = re.compile(r"(?:解决了?|答对了?|做对了?|证明了?|攻克了?|确认了?|solved)\s*(?:约|近|仅|只)?\s*$")
@@ -106,8 +106,12 @@ _DATE_RE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?\b")
 _YEAR_MONTH_RE = re.compile(r"(?:19|20)\d\d\.(?:0[1-9]|1[0-2])")
 _YEAR_MONTH_NEAR_RE = re.compile(r"^\s*[–—~～至-]\s*(?:19|20)\d\d\.\d|[–—~～至-]\s*$")
 _TOLERANCE_BEFORE_RE = re.compile(r"±\s*$")  # "MOS 为 4.38 ± 0.07": the spread of a figure, not one
-_MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机)?(?:内存|显存|RAM|VRAM|HBM|显卡|GPU|卡)(?!占用)")
+_MEMORY_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:主机|消费级|单张)?(?:内存|显存|RAM|VRAM|HBM|显卡|GPU|卡)(?!占用)")
 _MEMORY_BEFORE_RE = re.compile(r"(?:配备|搭载|配置)\s*$|[A-Za-z0-9]\s*[（(]\s*$")
+_DURATION_OF_BEFORE_RE = re.compile(r"(?:时长|时限|限时)\s*(?:超过|不超过|为|约|平均|达|在)?\s*(?:约)?\s*$")
+_SPEC_PAREN_BEFORE_RE = re.compile(r"(?:视频|任务|子集|时限|音频|片段)[”\"]?\s*[（(]\s*(?:[>＞<＜≥≤]|每[^，,；;。\d（()）]{0,4})?\s*(?:\d+(?:\.\d+)?\s*[-–~至]\s*)?$")
+_CLOSE_AFTER_RE = re.compile(r"\s*[）)]")
+_CONSTRAINT_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:端到端)?(?:延迟|时延|响应)?\s*(?:约束|限制|预算|要求)(?:下|内)")
 _LENGTH_BEFORE_RE = re.compile(r"长达\s*$|(?:能够|可以|可)?(?:生成|合成)\s*$")  # 长达 120 秒的视频, 生成 60 秒以上的长视频
 _CONTEXT_WORD_RE = re.compile(r"长度|上下文|最长|窗口|context|length|chunk", re.I)
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
@@ -146,7 +150,7 @@ _TOP_SHARE_BEFORE_RE = re.compile(r"(?:排名|位列)?前\s*$")
 _TARGET_BEFORE_RE = re.compile(r"目标[\u4e00-\u9fff]{0,6}\s*(?:为|是)?\s*$")
 _THRESHOLD_BEFORE_RE = re.compile(r"(?:E_?hull|阈值|threshold)\s*[<≤＜]\s*$", re.I)
 _GREEK_BEFORE_RE = re.compile(r"[\u0370-\u03ff]$")
-_REQUIREMENT_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:实时|部署|上线)?\s*(?:要求|需求|门槛)")
+_REQUIREMENT_AFTER_RE = re.compile(r"\s*(?:的)?\s*(?:实时|部署|上线|线上)?\s*(?:要求|需求|门槛|约束)")
 _VERSION_OR_DIM_AFTER_RE = re.compile(r"(?:\s*[-–~至到]\s*\d+(?:\.\d+)?)?\s*(?:版本|版|代|维(?!持|护|度))")
 _BITS_AFTER_RE = re.compile(r"\s*(?:bits?|比特|bpw)(?![A-Za-z])", re.I)  # bit widths are settings: 约 3.2 bit
 # A figure that names the condition another is measured under: "在 Token 保留率为 25% 时",
@@ -249,6 +253,11 @@ def _is_figure(text: str, start: int, end: int, unit_end: int, raw: str, raw_uni
         return False  # hardware capacity: A100（80GB）, 配备 1.5TB 主机内存
     if unit in ("s", "min", "h") and _LENGTH_BEFORE_RE.search(before):
         return False  # input length: 长达 120 秒的视频
+    if unit in ("s", "min", "h") and (_DURATION_OF_BEFORE_RE.search(before[-12:])
+                                      or (_SPEC_PAREN_BEFORE_RE.search(before[-16:]) and _CLOSE_AFTER_RE.match(text, unit_end))):
+        return False  # 平均视频时长 4.2 分钟, 当任务时长超过 8 小时, 长视频（10-60 分钟）, 子集（>90 分钟）, 时限（每任务 30 分钟）
+    if unit in ("ms", "s") and _CONSTRAINT_AFTER_RE.match(text, unit_end):
+        return False  # 在 320 ms 延迟约束下: the budget it runs under
     clause = CLAUSE_START_RE.split(before)[-1]
     said_changed = _AMOUNT_CHANGE_RE.search(clause) or _AMOUNT_CHANGE_RE.match(text, unit_end, unit_end + 6)
     if unit == "token" and _CONTEXT_WORD_RE.search(clause) and not said_changed:

@@ -21,7 +21,7 @@ _DECREASE_RE = re.compile(
 # A change verb right before the figure, with fillers: "提升了约 5.2%", "降低高达 11", "增加不到 1%".
 _VERB_BEFORE_RE = re.compile(
     r"(?:提升|提高|增加|增长|上升|改善|加速|提速|加快|快|慢|高出|多出|(?<![至最极减缺稀])少|领先|降低|减少|下降|下调|上调|节省|节约|压缩|缩短|减小|削减|缩减|恶化|退化|损失"
-    r"|(?:比|较)[^，,；;。]{1,30}?(?:高|低|多|少)|领先(?!的)(?:于)?\s*[^，,；;。\d（()）的]{1,20}?"
+    r"|(?:比|较)[^，,；;。]{1,30}?(?:高|低|多|少)|(?:相对于?|相比于?)\s*[A-Za-z][\w.\-+ ]{0,30}?\s*(?:高|低)(?![达于出])|领先(?!的)(?:于)?\s*[^，,；;。\d（()）的]{1,20}?"
     r"|improv\w*|gain\w*|boost\w*|increas\w*|reduc\w*|decreas\w*|cut\w*|sav\w*|drop\w*|lower\w*|by)"
     r"(?:了|的|幅度|达|为|分别|均|平均|进一步|整体|总体|近|约|超过|高达|最高|最多|逾|不到|少于|小于|仅|只|极低|极小|up to|about|over|more than|nearly"
     r"|[\s（(<>≈~≤≥＜＞*]){0,12}$",
@@ -33,10 +33,10 @@ _NOUN_AFTER_RE = re.compile(
     re.I)
 _LEVEL_AFTER_VERB_RE = re.compile(r"(?:至|(?<!不)到|为|成|\bto)\s*(?:了|约|近|高达|达)?\s*$", re.I)  # "提升至 84.6%" is a level
 # "仅需 10% 的数据", "仅消耗微调过程约 20% 的时间": a share of what the compared setup needs.
-_SHARE_RE = re.compile(r"(?:仅|只)(?:需|需要|使用|用|消耗|占用?|保留)[^，,；;。\d]{0,8}?(?:了|约|近)?\s*$")
+_SHARE_RE = re.compile(r"(?:仅|只)(?:需|需要|使用|用|消耗|占用?|保留)[^，,；;。]{0,12}?(?:了|约|近)?\s*$")
 _EXTRA_RE = re.compile(r"额外(?:的)?\s*(?:[\u4e00-\u9fff]{0,4}?(?:显存|内存|计算|时间|延迟|开销))?\s*(?:占用|消耗|需要|引入|带来|开销)?\s*(?:均|仅)?\s*(?:约|近|仅|不到|低于|小于|不超过|少于)?\s*$")  # "额外 10% 的困难 Prompt", "额外占用约 14% 的显存"
 _SHARE_OF_BEFORE_RE = re.compile(r"(?:仅|只)(?:为|是|有|需|占)\s*[^，,；;。\d]{1,12}?的\s*(?:约)?\s*$")
-_AMOUNT_LEVEL_RE = re.compile(r"(?:降幅|涨幅|增幅|提升幅度|下降幅度)\s*(?:为|约|达|达到|高达|超过|近)*\s*$")
+_AMOUNT_LEVEL_RE = re.compile(r"(?:降幅|涨幅|增幅|提升幅度|下降幅度)\s*(?:为|约|达|达到|高达|超过|近|最高|最多)*\s*$")
 # Nouns naming an amount of change: a level after them ("降幅为 21.4 个百分点") is the amount moved.
 _AMOUNT_NOUN_RE = re.compile(r"降幅|涨幅|增幅|提升幅度|下降幅度|优势|增益|损失|提升|下降|gain|drop", re.I)
 _GAP_WORD_RE = re.compile(r"差异|差距|gap|difference", re.I)
@@ -49,7 +49,7 @@ _PAIR_GAP_RE = re.compile(
 _COMPARED_BEFORE_RE = re.compile(
     r"(?:超越|超过|优于|高于|胜过|击败|领先|好于|低于|相比|相较|对比|接近|逼近|媲美|比肩|(?<![比相])较(?![高低大小好差多少])"
     r"|(?<![相对无])比(?![例率较如])|(?<![然因从进])而(?!言|是|非)|than|over)\s*(?:了|于)?\s*"
-    r"(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*(?:[^，,；;。\d（()）]{0,6})$",
+    r"(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*(?:[^，,；;。\d（()）]{0,6}|[A-Za-z][A-Za-z@\- ]{0,14})$",  # 优于 DiffCSP（Match Rate 51.5%）
     re.I)
 # "MDF 耗时约 450 秒，而全量微调需 2519 秒": the compared system's figure after 而.
 _WHEREAS_RE = re.compile(
@@ -66,12 +66,12 @@ CHANGE_WORD_RE = re.compile(r"提升|提高|降低|减少|增加|下降|加速|�
 # "得分 8.41，与 GPT-4o-mini（8.38）相当": a compared figure that the sentence calls on a par.
 _ON_PAR_BEFORE_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）]{1,30}?)\s*(?:的)?\s*[（(]\s*$")
 # "为 96.2，与原模型的 96.4 基本持平": the compared figure after 与 … 的, called on a par after it.
-_ON_PAR_OF_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
+_ON_PAR_OF_RE = re.compile(r"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?(?:[（(][A-Za-z][\w\-]{0,15}[）)])?)\s*的\s*$")
 # "与 π0（94.2%）相比提升 2.9 个百分点" compares the same way.
 _HEDGE = r"(?:基本|大致|几乎|大体)?"
 _ON_PAR_WORDS = r"相当|持平|接近|相近|齐平|一致|不相上下"
 _ON_PAR_AFTER_RE = re.compile(
-    rf"^\s*[^，,；;。（()）]{{0,4}}?[）)]\s*{_HEDGE}(?:{_ON_PAR_WORDS}|相差|差距|相比|相较|比较|无差异|无明显差异|差异不大)")
+    rf"^\s*[^，,；;。（()）]{{0,4}}?[）)]\s*(?:仍|尚|还)?(?:有|存在)?\s*{_HEDGE}(?:{_ON_PAR_WORDS}|相差|差距|相比|相较|比较|无差异|无明显差异|差异不大)")
 # "相比 EAGLE-2 的 4.37 提升 17%": the compared system's figure after 相比 … 的.
 # "达到 73%，远高于单智能体脚本的 39%": the same after 高于 / 优于 … 的.
 _COMPARED_OF_RE = re.compile(r"(?:相比|相较|对比|较|高于|优于|超过|超越|低于|好于|胜过|接近|逼近)(?:于|了)?\s*(?P<sys>[^，,；;。（()）\d][^，,；;。（()）]{0,29}?)\s*的\s*$")
@@ -219,7 +219,9 @@ def paren_system(gap: str) -> str | None:
 
 def on_par_system(before: str, after: str) -> str | None:
     """The system of a figure the sentence puts on a par with this paper's ("与 GPT-4o-mini（8.38）相当",
-    "与原模型的 96.4 基本持平")."""
+    "与原模型的 96.4 基本持平", "与基座模型基本持平（58.0%）")."""
+    if m := _ON_PAR_THEN_PAREN_RE.search(before[-40:]):
+        return _system(m.group("sys"))
     if m := _ON_PAR_OF_RE.search(before[-40:]):
         if _ON_PAR_WORD_RE.match(after):
             return _system(m.group("sys"))
@@ -230,6 +232,7 @@ def on_par_system(before: str, after: str) -> str | None:
 
 
 _ON_PAR_WORD_RE = re.compile(rf"^\s*[^，,；;。（()）]{{0,4}}?{_HEDGE}(?:{_ON_PAR_WORDS})")
+_ON_PAR_THEN_PAREN_RE = re.compile(rf"(?:与|和|同|跟)\s*(?P<sys>[^，,；;。（()）\d]{{1,20}}?)\s*{_HEDGE}(?:{_ON_PAR_WORDS})\s*[（(]\s*$")
 
 
 def compared_of(before: str) -> str | None:
@@ -251,7 +254,7 @@ _MODEL_CLAUSE_RE = re.compile(r"[，,；;]\s*(?P<sys>[A-Za-zπ][\w.\-]*(?:[ ][\w
 
 
 # "平均 88.1，全注意力为 88.6": a clause of its own giving the starting point its figure after this paper's.
-_BASELINE_CLAUSE_RE = re.compile(rf"[，,；;]\s*(?P<sys>{_STARTING_POINT}|原始模型|原模型|基线(?:模型|方法)?|基座模型)"
+_BASELINE_CLAUSE_RE = re.compile(rf"[，,；;]\s*(?P<sys>(?:{_STARTING_POINT}|原始模型|原模型|基线(?:模型|方法)?|基座模型)(?:[（(][A-Za-z][\w\-]{{0,15}}[）)])?)"
                                  r"\s*(?:为|是|仅为)\s*(?:约)?\s*$")
 
 
@@ -353,7 +356,7 @@ def setting_of(text: str) -> str | None:
 _HUMAN_SUBJECT_RE = re.compile(
     r"^(?:[^，,；;。]*[：:])?\s*(?:而|但|相比之下|作为参考|其中)?\s*[，,]?\s*"
     r"(?:[^，,；;。]{0,12}的)?(?:[一二两三四五六七八九十\d]+\s*(?:位|名))?\s*(?P<who>人类(?!偏好|评测|评估|评价|打分|研究|反馈|对齐)(?:专家|标注员|标注者|评估者|参与者|玩家|选手|受试者|医生|参赛者|研究生)?"
-    r"|人类研究生|(?:住院|主治|执业|专科)?医师|志愿者|(?:资深|专业|领域|人类)(?:工程师|专家)|真人录音|真实录音|人工录音"  # 研究 after 人类 is a study, 研究生 a graduate student
+    r"|人类研究生|(?:住院|主治|执业|专科)?医师|志愿者|(?:资深|专业|领域|人类)(?:工程师|专家)|真人录音|真实录音|人工录音|真实人声(?:录音)?"  # 研究 after 人类 is a study, 研究生 a graduate student
     r"|human\b(?!\s+(?:preference|evaluation|study|feedback))(?:\s+(?:experts?|annotators?|raters?|players?|baseline|performance))?)", re.I)
 _AGREEMENT_RE = re.compile(r"一致性|一致率|κ|kappa|agreement", re.I)
 _BEATS_RE = re.compile(r"超越|超过|优于|胜过|比|高于|低于|接近|逼近|beat|surpass|exceed", re.I)

@@ -20,10 +20,10 @@ from kb.respective import RESPECTIVELY_RE, STOP_RE
 
 # One subset name: Latin words, digits and - / . + between them ("Val-Unseen", "w/o subs", "En.MC", "test-zh").
 # Or a name in Chinese quotes: 在“理科”赛道上, “科学”与“工程”两个学科类别.
-_NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”|[（(][A-Za-z][A-Za-z0-9 \-]{2,30}[）)])"
+_NAME = r"(?:[A-Za-z0-9][A-Za-z0-9.\-+/_]*(?: [A-Za-z0-9][A-Za-z0-9.\-+/_]*){0,2}|“[^“”，。；]{1,10}”|\"[^\"，。；]{1,10}\"|[（(][A-Za-z][A-Za-z0-9 \-]{2,30}[）)])"
 _LIST_SEP = r"\s*(?:、|/|与|和|及|,|，|&|\band\b)\s*"
 _COUNT = r"(?:[一二两三四五六七八九十\d]+\s*个)?\s*(?:学科|属性绑定|难度)?"
-_KEYWORD = (r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|领域上|领域中|领域(?=[^，,；;。]{0,4}?分别)|版本上|任务上|难度上|难度级别"
+_KEYWORD = (r"(?:子集|子任务|子类|子项|子榜|套件|维度|赛道|类别|划分|领域上|领域中|领域(?=[^，,；;。]{0,12}?分别)|版本上|任务上|难度上|难度级别"
             r"|split|subset|suite|track)")
 # "在 Vision-Only 子集上", "En.MC 与 Retr.KV 子任务", "Spatial / Object / Goal / Long 四个子集".
 _KEYED_RE = re.compile(rf"(?<![A-Za-z0-9.\-+/_])(?P<names>{_NAME}(?:{_LIST_SEP}{_NAME}){{0,7}})\s*{_COUNT}\s*{_KEYWORD}", re.I)
@@ -133,7 +133,7 @@ class SubsetReader:
         first, last = bisect.bisect_left(self.mention_starts, family_end), bisect.bisect_left(self.mention_starts, end)
         for j in range(first, last):
             m = self.mentions[j]
-            names = [_TRANSLATED.get(n, n) for n in (n.strip("“”（()）") for n in _SPLIT_RE.split(m.group("names").strip())) if n]
+            names = [_TRANSLATED.get(n, n) for n in (n.strip("“”\"（()）") for n in _SPLIT_RE.split(m.group("names").strip())) if n]
             if not names or not all(_is_subset(n) for n in names):
                 continue
             if len(names) > 1:
