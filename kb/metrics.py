@@ -117,7 +117,8 @@ def extract_metrics(paper: Paper) -> list[Metric]:
     rows: list[Metric] = []
     contribution = paper.section("contribution")
     own = own_names(paper.title, contribution.text if contribution else "")
-    default = own_benchmark(paper.title, contribution.text if contribution else "", own)
+    # Only the title's name can be the benchmark the paper introduces; the methods it proposes besides are not.
+    default = own_benchmark(paper.title, contribution.text if contribution else "", own[:1] if _TITLE_NAME_RE.match(paper.title) else ())
     # A paper that builds a benchmark and runs existing systems on it reports their scores as baselines.
     evaluation = (default is not None and evaluated.evaluates_systems(paper, own)) or (not own and evaluated.studies_systems(paper))
     others = frozenset() if evaluation else evaluated.compared_systems(paper)

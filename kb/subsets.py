@@ -53,6 +53,8 @@ _CN_PAREN_RE = re.compile(rf"\s*[（(]\s*({_CN_NAME})\s*[）)]")
 # "在 test-other 上", "在 MS MARCO Dev 上": a split named on its own, of the family the sentence or its label names.
 _SPLIT_ON_RE = re.compile(rf"(?:在|on)\s*(?P<names>{SPLIT_WORD})\s*(?:集|子集|split)?\s*(?:上|中)", re.I)
 _SPLIT_AFTER_RE = re.compile(rf"(?:\s+({SPLIT_WORD})|\s*(测试集))(?=\s*(?:集|子集|split)?\s*(?:上|中|[：:，,]))", re.I)
+_CN_WORD_RE = re.compile(_CN_NAME)
+_SPLIT_WORD_RE = re.compile(r"test|dev|val", re.I)
 _CN_KEYED_RE = re.compile(rf"(?P<names>(?:{_CN_NAME})(?:\s*(?:与|和|、|及)\s*(?:{_CN_NAME}))*)\s*(?:子集|设置|版本|测试集)")
 # "R2R-CE (Val-Unseen)", "Video-MME（w/o subs）".
 # Only plain ASCII without a comma: "（ERA5，2020 年测试）" and "（Fr→En）" are notes on a setting.
@@ -86,8 +88,10 @@ class SubsetReader:
         # "在 WidowX 任务上…为 58.3%，Google Robot 的…为 77.6%": a clause opening with a new name ends a subset's reach.
         self.subjects = [m.start() for m in _NEW_SUBJECT_RE.finditer(text)]
         self.mentions = list(_KEYED_RE.finditer(text)) if _KEYWORD_RE.search(text) else []
+        # The Chinese and bare-split readers only where their words are written: most sentences have neither.
         self.mentions = sorted([*self.mentions, *(m for rx in _UNKEYED_RES for m in rx.finditer(text)),
-                                *_CN_KEYED_RE.finditer(text), *_SPLIT_ON_RE.finditer(text)], key=lambda m: m.start())
+                                *(_CN_KEYED_RE.finditer(text) if _CN_WORD_RE.search(text) else ()),
+                                *(_SPLIT_ON_RE.finditer(text) if _SPLIT_WORD_RE.search(text) else ())], key=lambda m: m.start())
         self.mention_starts = [m.start() for m in self.mentions]
         self._read: dict[int, dict[int, str]] = {}
         self._listed: int | None = None
