@@ -47,12 +47,13 @@ _SPLIT_RE = re.compile(_LIST_SEP, re.I)
 # Subsets the reports write in Chinese but the field names in English ("Video-MME（无字幕）", "CharXiv 推理子集",
 # "在无字幕与有字幕设置下"): written under the English name, as labellers and leaderboards do.
 _TRANSLATED = {"无字幕": "w/o subs", "有字幕": "w/ subs", "推理": "reasoning", "描述": "descriptive", "英文": "EN",
-               "中文": "CN", "纯文本": "text-only", "测试集": "test"}
+               "中文": "CN", "纯文本": "text-only"}
 _CN_NAME = "|".join(_TRANSLATED)
 _CN_PAREN_RE = re.compile(rf"\s*[（(]\s*({_CN_NAME})\s*[）)]")
 # "在 test-other 上", "在 MS MARCO Dev 上": a split named on its own, of the family the sentence or its label names.
 _SPLIT_ON_RE = re.compile(rf"(?:在|on)\s*(?P<names>{SPLIT_WORD})\s*(?:集|子集|split)?\s*(?:上|中)", re.I)
-_SPLIT_AFTER_RE = re.compile(rf"(?:\s+({SPLIT_WORD})|\s*(测试集))(?=\s*(?:集|子集|split)?\s*(?:上|中|[：:，,]))", re.I)
+# A generic 测试集 is no subset (LABELLING.md): "在 MagicBrush 测试集上" is on MagicBrush.
+_SPLIT_AFTER_RE = re.compile(rf"\s+({SPLIT_WORD})(?=\s*(?:集|子集|split)?\s*(?:上|中|[：:，,]))", re.I)
 _CN_WORD_RE = re.compile(_CN_NAME)
 _SPLIT_WORD_RE = re.compile(r"test|dev|val", re.I)
 _CN_KEYED_RE = re.compile(rf"(?P<names>(?:{_CN_NAME})(?:\s*(?:与|和|、|及)\s*(?:{_CN_NAME}))*)\s*(?:子集|设置|版本|测试集)")
@@ -132,8 +133,7 @@ class SubsetReader:
                 or (m := _CN_PAREN_RE.match(text, family_end)) or (family_end and (m := _SPLIT_AFTER_RE.match(text, family_end))):
             # The parenthesis is part of the name: "Video-MME（w/o subs）整体准确率" is still on w/o subs.
             for i in _figures_between(starts, m.end(), end):
-                name = next(g for g in m.groups() if g)  # the split word, or 测试集
-                out[i] = _TRANSLATED.get(name, name)
+                out[i] = _TRANSLATED.get(m.group(1), m.group(1))
         first, last = bisect.bisect_left(self.mention_starts, family_end), bisect.bisect_left(self.mention_starts, end)
         for j in range(first, last):
             m = self.mentions[j]

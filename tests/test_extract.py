@@ -472,6 +472,8 @@ def test_domain_tags_keep_their_in_sample_f1() -> None:
 # under the measured figures, so a regression fails.
 # dev2's benchmark floor is below its 0.975 of round 4: it names subsets by family alone (AMOS for
 # "AMOS 2022：CT / MRI 子任务"), which LABELLING.md now writes AMOS (CT).
+# dev10's and dev22's benchmark floors are below their round-23 levels: they name a generic 测试集 as a split
+# (MagicBrush (test)), which LABELLING.md has since settled as the family name alone.
 # dev's floors are below round 19's: it also names subsets by family alone (Video-MME for "Video-MME（无字幕）",
 # R2R-CE for "R2R-CE val-unseen"), and calls the share of data a method needs a change, where every blind labeller
 # since dev9 calls it a result (round 20 follows them).
@@ -485,7 +487,7 @@ DEV_FLOORS = [("dev", 0.93, 0.92, 0.98, 0.92, 0.87, 0.95), ("dev2", 0.96, 0.95, 
               ("dev15", 0.90, 0.91, 0.95, 0.94, 0.92, 0.95), ("dev16", 0.90, 0.89, 0.98, 0.89, 0.86, 0.95),
               ("dev17", 0.96, 0.95, 0.97, 0.96, 0.89, 0.95), ("dev18", 0.90, 0.91, 0.96, 0.92, 0.87, 0.95),
               ("dev19", 0.92, 0.92, 0.98, 0.92, 0.93, 0.95), ("dev20", 0.98, 0.98, 0.98, 0.98, 0.90, 0.95),
-              ("dev21", 0.95, 0.96, 0.97, 0.96, 0.90, 0.95), ("dev22", 0.93, 0.95, 0.99, 0.93, 0.95, 0.95),
+              ("dev21", 0.95, 0.96, 0.97, 0.96, 0.90, 0.95), ("dev22", 0.92, 0.92, 0.99, 0.88, 0.95, 0.95),
               ("dev23", 0.92, 0.94, 0.98, 0.96, 0.89, 0.90), ("dev24", 0.90, 0.92, 0.97, 0.93, 0.90, 0.95),
               ("dev25", 0.95, 0.94, 0.96, 0.99, 0.95, 0.95), ("dev26", 0.90, 0.89, 0.97, 0.88, 0.90, 0.95),
               ("dev27", 0.91, 0.90, 0.97, 0.90, 0.91, 0.95), ("dev28", 0.91, 0.90, 0.98, 0.90, 0.89, 0.95)]
@@ -1644,7 +1646,7 @@ def test_round_23_pairs_and_counts(text: str, expected: list[tuple]) -> None:
     ("在 Qwen3-8B-Base 上，AIME 2024 和 AIME 2025 的准确率分别从 26.7% 和 18.9% 提升至 36.5% 和 27.1%。",
      ["AIME 2024", "AIME 2025"]),
     ("τ²-bench：在 τ²-bench 的 Retail 和 Airline 领域分别取得 72.4% 和 58.0%。", ["τ²-bench (Retail)", "τ²-bench (Airline)"]),
-    ("MagicBrush：在 MagicBrush 测试集上，CLIP-I 达到 0.921。", ["MagicBrush (test)"]),
+    ("MagicBrush：在 MagicBrush 测试集上，CLIP-I 达到 0.921。", ["MagicBrush"]),  # a generic 测试集 is no split (LABELLING.md)
     ("WebArena-Pro：在最难的“跨站点”子集（Cross-site）上成功率为 19.6%。", ["WebArena-Pro (Cross-site)"]),
 ])
 def test_round_23_benchmark_names(text: str, benchmarks: list[str]) -> None:
